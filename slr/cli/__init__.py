@@ -1,0 +1,1 @@
+"""The ``slr`` command line. Commands import their heavy dependencies inside their bodies."""
