@@ -175,6 +175,19 @@ def apply_method(model: Any, cfg: MethodConfig) -> Any:
     return out
 
 
+def unwrap(model: Any) -> Any:
+    """The transformers model inside a peft wrapper (PeftModel -> LoraModel -> model)."""
+    for _ in range(4):
+        if type(model).__module__.startswith("transformers"):
+            break
+        children = model._modules  # peft forwards attribute lookups, so read the children
+        inner = children.get("base_model") or children.get("model")
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
 def freeze_all(model: Any) -> None:
     for p in model.parameters():
         p.requires_grad_(False)

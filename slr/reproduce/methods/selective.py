@@ -18,6 +18,7 @@ from slr.reproduce.methods.base import (
     freeze_all,
     register_method,
     unfreeze_heads,
+    unwrap,
 )
 
 # names of the per-layer ModuleLists, per model_type (encoder first)
@@ -43,7 +44,7 @@ def layer_stacks(model: Any, model_type: str) -> list[Any]:
             f"no layer list known for model_type '{model_type}'; add it to "
             "slr/reproduce/methods/selective.py:LAYER_STACKS"
         )
-    base = getattr(model, "base_model", model)
+    base = unwrap(model)
     out = []
     for name in names:
         try:
