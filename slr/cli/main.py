@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import review_cmds
+from slr.cli import reproduce_cmds, review_cmds
 
 app = typer.Typer(
     name="slr",
@@ -36,6 +36,7 @@ def _root(
 
 
 review_cmds.register(app)
+reproduce_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

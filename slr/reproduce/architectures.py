@@ -111,7 +111,7 @@ _TINY: dict[str, dict[str, Any]] = {
         num_attention_heads=4,
         intermediate_size=64,
         vocab_size=128,
-        max_position_embeddings=66,
+        max_position_embeddings=258,
     ),
     "t5": dict(
         d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=4, vocab_size=128
@@ -125,20 +125,20 @@ _TINY: dict[str, dict[str, Any]] = {
         encoder_ffn_dim=64,
         decoder_ffn_dim=64,
         vocab_size=128,
-        max_position_embeddings=64,
+        max_position_embeddings=256,
     ),
-    "gpt2": dict(n_embd=32, n_layer=2, n_head=4, vocab_size=128, n_positions=64),
+    "gpt2": dict(n_embd=32, n_layer=2, n_head=4, vocab_size=128, n_positions=256),
     "llama": dict(
         hidden_size=32,
         num_hidden_layers=2,
         num_attention_heads=4,
         intermediate_size=64,
         vocab_size=128,
-        max_position_embeddings=64,
+        max_position_embeddings=256,
     ),
-    "gpt_bigcode": dict(n_embd=32, n_layer=2, n_head=4, n_inner=64, vocab_size=128, n_positions=64),
+    "gpt_bigcode": dict(n_embd=32, n_layer=2, n_head=4, n_inner=64, vocab_size=128, n_positions=256),
     "codegen": dict(
-        n_embd=32, n_layer=2, n_head=4, rotary_dim=4, vocab_size=128, n_positions=64, n_ctx=64
+        n_embd=32, n_layer=2, n_head=4, rotary_dim=4, vocab_size=128, n_positions=256, n_ctx=256
     ),
     "xglm": dict(
         d_model=32,
@@ -146,7 +146,7 @@ _TINY: dict[str, dict[str, Any]] = {
         attention_heads=4,
         ffn_dim=64,
         vocab_size=128,
-        max_position_embeddings=64,
+        max_position_embeddings=256,
     ),
 }
 
@@ -261,11 +261,15 @@ def _transformers_problems(spec: ArchitectureSpec) -> list[str]:
                     f"config key '{key}' is not a field of {cfg_cls.__name__}; check its spelling"
                 )
     if not problems:
+        level = transformers.logging.get_verbosity()
+        transformers.logging.set_verbosity_error()
         try:
             cfg_cls(**spec.config)
         except Exception as err:  # transformers validates types (strict dataclasses)
             first = str(err).strip().splitlines()
             problems.append(f"transformers rejects the config: {' '.join(first[-2:])}")
+        finally:
+            transformers.logging.set_verbosity(level)
     return problems
 
 
@@ -485,6 +489,32 @@ def dimensions(config: Any) -> Dimensions:
         is_encoder_decoder=bool(getattr(config, "is_encoder_decoder", False)),
         has_lm_head=mt not in ("roberta", "bert"),
     )
+
+
+def max_positions(config: Any) -> int | None:
+    """Longest input the model's position embeddings allow (None: relative/rotary positions)."""
+    mt = config.model_type
+    if mt == "t5":
+        return None  # relative position buckets
+    if mt in ("llama", "codegen"):
+        return None  # rotary: no position parameters (max_position_embeddings is a soft limit)
+    value = getattr(config, "max_position_embeddings", None)
+    if value is None:
+        return None
+    if mt in ("roberta", "bert"):
+        return int(value) - (2 if mt == "roberta" else 0)  # RoBERTa offsets positions by padding_idx+1
+    return int(value)
+
+
+def check_sequence_fits(config: Any, tokens: int, *, virtual_tokens: int = 0) -> None:
+    """Raise a ConfigError when ``tokens`` (+ soft-prompt tokens) exceed the position embeddings."""
+    limit = max_positions(config)
+    if limit is not None and tokens + virtual_tokens > limit:
+        extra = f" + {virtual_tokens} virtual tokens" if virtual_tokens else ""
+        raise ConfigError(
+            f"{tokens} tokens{extra} exceed the {limit} positions of this {config.model_type} model; "
+            f"use seq_len <= {limit - virtual_tokens}"
+        )
 
 
 def published_tolerance(published: int) -> int:

@@ -130,7 +130,10 @@ def method_config(name: str, /, **params: Any) -> MethodConfig:
                 problems.append(f"unknown hyper-parameter '{loc}'")
             else:
                 problems.append(f"'{loc}': {e['msg']} (got {e.get('input')!r})")
-        allowed = ", ".join(f"{k}={v.default!r}" for k, v in cls.model_fields.items())
+        allowed = ", ".join(
+            k if v.is_required() else f"{k}={v.get_default(call_default_factory=True)!r}"
+            for k, v in cls.model_fields.items()
+        )
         raise ConfigError(
             f"bad set-up for {canon}: {'; '.join(problems)}; allowed (with defaults): {allowed}"
         ) from None
