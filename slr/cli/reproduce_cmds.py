@@ -6,16 +6,20 @@ Only typer is imported here; torch/transformers/peft load inside the command bod
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 _GIB = 1024**3
 
 
-def _console():  # type: ignore[no-untyped-def]
+def _console() -> Any:
     from rich.console import Console
 
-    return Console()
+    console = Console()
+    if not console.is_terminal:  # pipes and logs: wide tables instead of folded cells
+        console = Console(width=160)
+    return console
 
 
 def _quiet_ml() -> None:
@@ -82,7 +86,14 @@ def register(app: typer.Typer) -> None:
             for name, spec in load_architectures().items():
                 m = tax.model(name)
                 statuses = sorted({s.status for s in spec.sources})
-                t.add_row(name, spec.model_type, spec.model_class, m.params_label, m.hub_id or "", "/".join(statuses))
+                t.add_row(
+                    name,
+                    spec.model_type,
+                    spec.model_class,
+                    m.params_label,
+                    m.hub_id or "",
+                    "/".join(statuses),
+                )
             console.print(t)
         if what in ("methods", "all"):
             from slr.reproduce.methods import registered_methods
@@ -117,13 +128,24 @@ def register(app: typer.Typer) -> None:
             for col in ("claim", "kind", "model", "method", "reported", "set-up stated"):
                 t.add_column(col)
             for c in load_claims():
-                t.add_row(c.id, c.kind, ", ".join(c.models), c.method or "", c.reported, "yes" if c.setup_stated else "no")
+                t.add_row(
+                    c.id,
+                    c.kind,
+                    ", ".join(c.models),
+                    c.method or "",
+                    c.reported,
+                    "yes" if c.setup_stated else "no",
+                )
             console.print(t)
 
     @rep.command("params")
     def params(
-        model: list[str] = typer.Option(None, "--model", "-m", help="Model (repeatable); default: all."),
-        method: list[str] = typer.Option(None, "--method", help="Method (repeatable); default: all."),
+        model: list[str] = typer.Option(
+            None, "--model", "-m", help="Model (repeatable); default: all."
+        ),
+        method: list[str] = typer.Option(
+            None, "--method", help="Method (repeatable); default: all."
+        ),
         out: Path = typer.Option(None, "--out", help="Write the table as CSV."),
     ) -> None:
         """Exact total/trainable parameters per model x method (meta device, default set-ups)."""
@@ -141,7 +163,9 @@ def register(app: typer.Typer) -> None:
             frame = params_table(
                 models=model or None,
                 methods=method or None,
-                on_row=lambda row: progress.update(task, advance=1, description=f"{row['model']} / {row['method']}"),
+                on_row=lambda row: progress.update(
+                    task, advance=1, description=f"{row['model']} / {row['method']}"
+                ),
             )
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -150,10 +174,23 @@ def register(app: typer.Typer) -> None:
         for col in ("model", "method", "total", "trainable", "% of total", "% of base", "notes"):
             t.add_column(col, overflow="fold")
         for row in frame.itertuples():
-            trainable = "" if row.trainable_params is None or str(row.trainable_params) == "<NA>" else f"{int(row.trainable_params):,}"
+            trainable = (
+                ""
+                if row.trainable_params is None or str(row.trainable_params) == "<NA>"
+                else f"{int(row.trainable_params):,}"
+            )
             total = "" if str(row.total_params) == "<NA>" else f"{int(row.total_params):,}"
-            pct = "" if row.trainable_percent != row.trainable_percent or row.trainable_percent is None else f"{row.trainable_percent:.4f}"
-            pctb = "" if row.trainable_percent_of_base != row.trainable_percent_of_base or row.trainable_percent_of_base is None else f"{row.trainable_percent_of_base:.4f}"
+            pct = (
+                ""
+                if row.trainable_percent != row.trainable_percent or row.trainable_percent is None
+                else f"{row.trainable_percent:.4f}"
+            )
+            pctb = (
+                ""
+                if row.trainable_percent_of_base != row.trainable_percent_of_base
+                or row.trainable_percent_of_base is None
+                else f"{row.trainable_percent_of_base:.4f}"
+            )
             t.add_row(row.model, row.method, total, trainable, pct, pctb, str(row.notes or "")[:80])
         console = _console()
         console.print(t)
@@ -170,7 +207,9 @@ def register(app: typer.Typer) -> None:
         precision: str = typer.Option("bf16", help="fp32, bf16, fp16, amp-bf16 or amp-fp16."),
         optimizer: str = typer.Option("adamw", help="adamw, adamw-8bit, sgd or adafactor."),
         checkpointing: bool = typer.Option(False, "--gradient-checkpointing"),
-        set_: list[str] = typer.Option(None, "--set", help="Hyper-parameter key=value (repeatable)."),
+        set_: list[str] = typer.Option(
+            None, "--set", help="Hyper-parameter key=value (repeatable)."
+        ),
     ) -> None:
         """Predicted peak training memory of one model + method, with its parts."""
         import json
@@ -198,11 +237,24 @@ def register(app: typer.Typer) -> None:
         )
         cfg = method_config(method, **params)
         est = predict_memory(model, cfg, setup)
-        base = predict_memory(model, "Full Fine-Tuning", setup.model_copy(update={"optimizer": "adamw"}))
-        t = Table(title=f"{model} + {cfg.method} ({cfg.setup()}), {precision}, b{batch_size} x {seq_len}")
+        base = predict_memory(
+            model, "Full Fine-Tuning", setup.model_copy(update={"optimizer": "adamw"})
+        )
+        t = Table(
+            title=f"{model} + {cfg.method} ({cfg.setup()}), {precision}, b{batch_size} x {seq_len}"
+        )
         t.add_column("part")
         t.add_column("GiB", justify="right")
-        for part in ("weights", "optimizer_states", "gradients", "activations", "outputs", "backward_transient", "optimizer_transient", "peak"):
+        for part in (
+            "weights",
+            "optimizer_states",
+            "gradients",
+            "activations",
+            "outputs",
+            "backward_transient",
+            "optimizer_transient",
+            "peak",
+        ):
             t.add_row(part.replace("_", " "), f"{getattr(est, part) / _GIB:.3f}")
         console = _console()
         console.print(t)
@@ -238,8 +290,12 @@ def register(app: typer.Typer) -> None:
     def run(
         spec: list[str] = typer.Argument(None, help="Run spec names; default: all."),
         tag: list[str] = typer.Option(None, "--tag", help="Only specs with this tag (repeatable)."),
-        force: bool = typer.Option(False, "--force", help="Re-run specs whose result is up to date."),
-        memory_limit: str = typer.Option(None, "--memory-limit", help="Cap each CPU worker (e.g. 8GiB)."),
+        force: bool = typer.Option(
+            False, "--force", help="Re-run specs whose result is up to date."
+        ),
+        memory_limit: str = typer.Option(
+            None, "--memory-limit", help="Cap each CPU worker (e.g. 8GiB)."
+        ),
     ) -> None:
         """Measure the selected specs (fresh subprocess each), resumable; results in reproductions/results/runs/."""
         from rich.progress import Progress
@@ -263,19 +319,26 @@ def register(app: typer.Typer) -> None:
                 progress.advance(task)
                 lines.append(_describe_run(name, status, record))
 
-            records = run_specs(selected, force=force, memory_limit=_parse_size(memory_limit), on_event=event)
+            records = run_specs(
+                selected, force=force, memory_limit=_parse_size(memory_limit), on_event=event
+            )
         for line in lines:
             console.print(line)
         failed = [r for r in records if r.get("status") == "failed"]
         if failed:
             from slr.errors import SlrError
 
-            raise SlrError(f"{len(failed)} run(s) failed: " + "; ".join(f"{r['name']}: {r.get('error')}" for r in failed))
+            raise SlrError(
+                f"{len(failed)} run(s) failed: "
+                + "; ".join(f"{r['name']}: {r.get('error')}" for r in failed)
+            )
 
     @rep.command("verify")
     def verify_(
         force: bool = typer.Option(False, "--force", help="Re-compute every check."),
-        verbose: bool = typer.Option(False, "--details", help="Show reasons and indicative figures."),
+        verbose: bool = typer.Option(
+            False, "--details", help="Show reasons and indicative figures."
+        ),
     ) -> None:
         """Verdict per efficiency claim: holds / does not hold / cannot be checked (+ reason)."""
         from rich.progress import Progress
@@ -288,7 +351,9 @@ def register(app: typer.Typer) -> None:
         n = sum(1 for c in load_claims() if c.kind == "efficiency")
         with Progress(transient=True) as progress:
             task = progress.add_task("checking claims", total=n)
-            verdicts = verify(force=force, on_claim=lambda c, v: progress.update(task, advance=1, description=c))
+            verdicts = verify(
+                force=force, on_claim=lambda c, v: progress.update(task, advance=1, description=c)
+            )
         t = Table(title="Efficiency claims")
         for col in ("claim", "model", "method", "reported", "ours", "verdict", "basis"):
             t.add_column(col, overflow="fold")
@@ -309,7 +374,9 @@ def register(app: typer.Typer) -> None:
         counts: dict[str, int] = {}
         for v in verdicts:
             counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
-        console.print(", ".join(f"{k}: {n}" for k, n in counts.items()) + f"; written to {verdicts_path()}")
+        console.print(
+            ", ".join(f"{k}: {n}" for k, n in counts.items()) + f"; written to {verdicts_path()}"
+        )
 
 
 def _human(n: float | None) -> str:
@@ -346,5 +413,7 @@ def _describe_run(name: str, status: str, record: dict | None) -> str:
             text += f", {speed['median_step_seconds'] * 1000:.1f} ms/step, {speed['tokens_per_second']:.0f} tokens/s"
         return text
     if record.get("status") == "oom":
-        return f"{name}: out of memory - " + "; ".join(record.get("advice", [record.get("error", "")]))
+        return f"{name}: out of memory - " + "; ".join(
+            record.get("advice", [record.get("error", "")])
+        )
     return f"{name}: {record.get('status')} - {record.get('error', '')}"

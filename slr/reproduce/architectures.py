@@ -136,7 +136,9 @@ _TINY: dict[str, dict[str, Any]] = {
         vocab_size=128,
         max_position_embeddings=256,
     ),
-    "gpt_bigcode": dict(n_embd=32, n_layer=2, n_head=4, n_inner=64, vocab_size=128, n_positions=256),
+    "gpt_bigcode": dict(
+        n_embd=32, n_layer=2, n_head=4, n_inner=64, vocab_size=128, n_positions=256
+    ),
     "codegen": dict(
         n_embd=32, n_layer=2, n_head=4, rotary_dim=4, vocab_size=128, n_positions=256, n_ctx=256
     ),
@@ -183,7 +185,9 @@ def load_architectures(
 
 
 @lru_cache(maxsize=4)
-def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, ArchitectureSpec], ...]:
+def _load_cached(
+    folder: Path, check_transformers: bool
+) -> tuple[tuple[str, ArchitectureSpec], ...]:
     from slr.taxonomy import load_taxonomy
 
     tax = load_taxonomy(folder.parent.parent / "taxonomy")
@@ -191,15 +195,24 @@ def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, Arc
     out: dict[str, ArchitectureSpec] = {}
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        report.add(folder, "no model specs found", fix="add reproductions/models/<model>.yaml files")
+        report.add(
+            folder, "no model specs found", fix="add reproductions/models/<model>.yaml files"
+        )
     for path in files:
         raw = load_yaml(path)
         if not isinstance(raw, dict):
-            report.add(path, "expected a mapping with taxonomy_model, model_type, config...", line=1)
+            report.add(
+                path, "expected a mapping with taxonomy_model, model_type, config...", line=1
+            )
             continue
         line = pop_line(raw)
         spec = validate_item(
-            ArchitectureSpec, strip_lines(raw), report=report, file=path, line=line, what="model spec"
+            ArchitectureSpec,
+            strip_lines(raw),
+            report=report,
+            file=path,
+            line=line,
+            what="model spec",
         )
         if spec is None:
             continue
@@ -217,7 +230,12 @@ def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, Arc
             )
             continue
         if path.stem != slug(canon):
-            report.add(path, f"file name does not match the model", line=line, fix=f"rename it to {slug(canon)}.yaml")
+            report.add(
+                path,
+                "file name does not match the model",
+                line=line,
+                fix=f"rename it to {slug(canon)}.yaml",
+            )
         if canon in out:
             report.add(path, f"second spec for '{canon}'", line=line, fix="keep one file per model")
         covered = {k for s in spec.sources for k in s.keys}
@@ -231,7 +249,9 @@ def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, Arc
                         fix="list it under sources: (with its status) or use keys: ['*']",
                     )
         for key in covered - set(spec.config) - {"*"}:
-            report.add(path, f"sources name '{key}', which is not in config", line=line, fix="remove it")
+            report.add(
+                path, f"sources name '{key}', which is not in config", line=line, fix="remove it"
+            )
         if check_transformers:
             for problem in _transformers_problems(spec):
                 report.add(path, problem, line=line)
@@ -247,12 +267,16 @@ def _transformers_problems(spec: ArchitectureSpec) -> list[str]:
     from transformers import CONFIG_MAPPING
 
     if spec.model_type not in CONFIG_MAPPING:
-        return [f"model_type '{spec.model_type}' is unknown to transformers {transformers.__version__}"]
+        return [
+            f"model_type '{spec.model_type}' is unknown to transformers {transformers.__version__}"
+        ]
     problems = []
     if not hasattr(transformers, spec.model_class):
         problems.append(f"model_class '{spec.model_class}' is not a transformers class")
     cfg_cls = CONFIG_MAPPING[spec.model_type]
-    known = {f.name for f in dataclasses.fields(cfg_cls)} if dataclasses.is_dataclass(cfg_cls) else None
+    known = (
+        {f.name for f in dataclasses.fields(cfg_cls)} if dataclasses.is_dataclass(cfg_cls) else None
+    )
     if known is not None:
         known |= set(getattr(cfg_cls, "attribute_map", {}))
         for key in spec.config:
@@ -308,7 +332,9 @@ def tiny_overrides(spec: ArchitectureSpec) -> dict[str, Any]:
     return over
 
 
-def make_config(spec: ArchitectureSpec, overrides: dict[str, Any] | None = None, *, tiny: bool = False) -> Any:
+def make_config(
+    spec: ArchitectureSpec, overrides: dict[str, Any] | None = None, *, tiny: bool = False
+) -> Any:
     """The transformers config object of ``spec`` (plus ``overrides``)."""
     from transformers import AutoConfig
 
@@ -343,7 +369,9 @@ def model_class(spec: ArchitectureSpec, head: str = "base") -> type:
 
     name = spec.model_class
     if head == "classification":
-        prefix = re.sub(r"(Model|ForCausalLM|LMHeadModel|ForConditionalGeneration|ForMaskedLM)$", "", name)
+        prefix = re.sub(
+            r"(Model|ForCausalLM|LMHeadModel|ForConditionalGeneration|ForMaskedLM)$", "", name
+        )
         name = prefix + "ForSequenceClassification"
     cls = getattr(transformers, name, None)
     if cls is None:
@@ -502,7 +530,9 @@ def max_positions(config: Any) -> int | None:
     if value is None:
         return None
     if mt in ("roberta", "bert"):
-        return int(value) - (2 if mt == "roberta" else 0)  # RoBERTa offsets positions by padding_idx+1
+        return int(value) - (
+            2 if mt == "roberta" else 0
+        )  # RoBERTa offsets positions by padding_idx+1
     return int(value)
 
 

@@ -161,7 +161,9 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
     report = ValidationReport()
     doc = load_yaml(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("claims"), list):
-        report.add(path, "expected a top-level list 'claims:'", line=1, fix="start the file with 'claims:'")
+        report.add(
+            path, "expected a top-level list 'claims:'", line=1, fix="start the file with 'claims:'"
+        )
         report.raise_if_any("corpus/claims.yaml")
     papers = review_paper_ids(root)
     out: list[Claim] = []
@@ -177,10 +179,19 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
         if claim is None:
             continue
         if claim.id in ids:
-            report.add(path, f"duplicate claim id '{claim.id}' (first at line {ids[claim.id]})", line=line, fix="give each claim its own id")
+            report.add(
+                path,
+                f"duplicate claim id '{claim.id}' (first at line {ids[claim.id]})",
+                line=line,
+                fix="give each claim its own id",
+            )
         ids[claim.id] = line
         if not claim.id.startswith(claim.paper + "-"):
-            report.add(path, f"claim id '{claim.id}' does not start with its paper '{claim.paper}-'", line=line)
+            report.add(
+                path,
+                f"claim id '{claim.id}' does not start with its paper '{claim.paper}-'",
+                line=line,
+            )
         if papers is not None and claim.paper not in papers:
             report.add(
                 path,
@@ -192,7 +203,9 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
         resolved = _resolve(tax.vocab["tasks"], claim.task, "task", path, line, report)
         if resolved is not None:
             updates["task"] = resolved
-        models = [_resolve(tax.vocab["models"], m, "models", path, line, report) for m in claim.models]
+        models = [
+            _resolve(tax.vocab["models"], m, "models", path, line, report) for m in claim.models
+        ]
         updates["models"] = [m for m in models if m is not None]
         for key in ("method", "baseline"):
             value = getattr(claim, key)
@@ -215,7 +228,9 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
     return tuple(out)
 
 
-def _resolve(vocab: Any, text: str | None, key: str, path: Path, line: int | None, report: ValidationReport) -> str | None:
+def _resolve(
+    vocab: Any, text: str | None, key: str, path: Path, line: int | None, report: ValidationReport
+) -> str | None:
     if text is None:
         return None
     canon = vocab.resolve(text)
@@ -225,7 +240,9 @@ def _resolve(vocab: Any, text: str | None, key: str, path: Path, line: int | Non
     return canon
 
 
-def _check_hyperparameters(claim: Claim, path: Path, line: int | None, report: ValidationReport) -> None:
+def _check_hyperparameters(
+    claim: Claim, path: Path, line: int | None, report: ValidationReport
+) -> None:
     """Hyper-parameters must be fields of the method's registry config (no torch needed)."""
     from slr.errors import ConfigError
     from slr.reproduce.methods import method_config, registered_methods

@@ -115,7 +115,9 @@ def run_steps(
     return stats
 
 
-def cpu_allocated_peak(model: Any, batch: dict[str, Any], optimizer: Any, loss_fn: Callable[[Any, Any], Any]) -> int | None:
+def cpu_allocated_peak(
+    model: Any, batch: dict[str, Any], optimizer: Any, loss_fn: Callable[[Any, Any], Any]
+) -> int | None:
     """Peak allocated bytes of one more training step on CPU (PyTorch's memory profiler).
 
     Uses ``torch.profiler``'s memory timeline (a private helper of ``export_memory_timeline``);
@@ -129,7 +131,10 @@ def cpu_allocated_peak(model: Any, batch: dict[str, Any], optimizer: Any, loss_f
         return None
     try:
         with profile(
-            activities=[ProfilerActivity.CPU], profile_memory=True, record_shapes=True, with_stack=True
+            activities=[ProfilerActivity.CPU],
+            profile_memory=True,
+            record_shapes=True,
+            with_stack=True,
         ) as prof:
             out = model(**batch)
             loss = loss_fn(model, out)

@@ -12,7 +12,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("slr", "torch", "transformers", "peft", "accelerate", "bitsandbytes", "numpy", "pydantic")
+PACKAGES = (
+    "slr",
+    "torch",
+    "transformers",
+    "peft",
+    "accelerate",
+    "bitsandbytes",
+    "numpy",
+    "pydantic",
+)
 
 
 def spec_hash(spec: Any) -> str:
@@ -78,10 +87,21 @@ def device_info(device: str) -> dict[str, Any]:
     return info
 
 
-def manifest(root: Path, *, device: str, dtype: str, seeds: dict[str, int], spec: Any) -> dict[str, Any]:
+def code_root() -> Path:
+    """The checkout holding the slr package (the commit that made a result)."""
+    import slr
+
+    return Path(slr.__file__).resolve().parent.parent
+
+
+def manifest(
+    root: Path, *, device: str, dtype: str, seeds: dict[str, int], spec: Any
+) -> dict[str, Any]:
+    """``root`` is the data root (recorded); the git state is the code's checkout."""
     return {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git": git_state(root),
+        "git": git_state(code_root()),
+        "data_root": str(root),
         "packages": package_versions(),
         "device": device_info(device),
         "dtype": dtype,

@@ -58,14 +58,16 @@ class TrainingSetup(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    batch_size: int = Field(8, ge=1)
-    seq_len: int = Field(512, ge=1, description="input tokens (encoder tokens for seq2seq)")
-    target_len: int | None = Field(None, ge=1, description="decoder tokens of seq2seq models")
+    batch_size: int = Field(default=8, ge=1)
+    seq_len: int = Field(default=512, ge=1, description="input tokens (encoder tokens for seq2seq)")
+    target_len: int | None = Field(
+        default=None, ge=1, description="decoder tokens of seq2seq models"
+    )
     precision: Precision = "bf16"
     optimizer: Optimizer = "adamw"
     gradient_checkpointing: bool = False
     attention: Literal["auto", "fused", "math"] = Field(
-        "auto",
+        default="auto",
         description="fused: what CUDA's flash/memory-efficient kernels save; math: the explicit "
         "softmax path; auto: fused on cuda, on cpu fused without attention dropout, else math",
     )
@@ -197,11 +199,11 @@ def _attention_emulation(mode: str, device: str) -> Iterator[None]:
             q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa, upcast=device == "cpu"
         )
 
-    F.scaled_dot_product_attention = dispatch
+    setattr(F, "scaled_dot_product_attention", dispatch)  # noqa: B010 - typed stub differs
     try:
         yield
     finally:
-        F.scaled_dot_product_attention = original
+        setattr(F, "scaled_dot_product_attention", original)  # noqa: B010
 
 
 @contextlib.contextmanager
@@ -219,11 +221,11 @@ def _meta_friendly_masks() -> Iterator[None]:
     if original is None:
         yield
         return
-    masking_utils.fast_all = lambda tensor: True
+    setattr(masking_utils, "fast_all", lambda tensor: True)  # noqa: B010
     try:
         yield
     finally:
-        masking_utils.fast_all = original
+        setattr(masking_utils, "fast_all", original)  # noqa: B010
 
 
 # --- the trace ------------------------------------------------------------------------------
@@ -238,7 +240,9 @@ class ActivationTrace:
     logits_elements: int  # vocab x tokens of the LM head (0 for encoders)
 
 
-def make_batch(model: Any, setup: TrainingSetup, *, device: str, num_labels: int = 2) -> dict[str, Any]:
+def make_batch(
+    model: Any, setup: TrainingSetup, *, device: str, num_labels: int = 2
+) -> dict[str, Any]:
     """A batch of random token ids (and labels) for ``model`` at the setup's shapes."""
     import torch
 
@@ -410,10 +414,8 @@ def _parameter_bytes(model: Any, setup: TrainingSetup, bits: int) -> _ParamBytes
         total += n
         size = 4 if amp else p.element_size()
         if key in quantized:
-            if bits == 4:
-                size_q = n * 0.5 + n * ((1 + 4 / 256) / 64)  # nf4 + double-quantized absmax
-            else:
-                size_q = n * 1.0 + 4 * p.shape[0]  # int8 + fp32 row scales
+            # nf4 + double-quantized absmax (4 bits), or int8 + fp32 row scales (8 bits)
+            size_q = n * 0.5 + n * ((1 + 4 / 256) / 64) if bits == 4 else n + 4 * p.shape[0]
             weights += int(size_q)
             largest_q = max(largest_q, n * _BYTES[setup.activation_dtype])
             continue
@@ -477,7 +479,9 @@ def prepared_meta_model(
 
     head = head or HeadSpec()
     spec = architecture(model_name)
-    trace_dtype = setup.activation_dtype if setup.precision.startswith("amp-") else setup.param_dtype
+    trace_dtype = (
+        setup.activation_dtype if setup.precision.startswith("amp-") else setup.param_dtype
+    )
     model = build_model(
         spec,
         device="meta",
@@ -578,7 +582,9 @@ def predict_memory(
     cfg = method if isinstance(method, MethodConfig) else method_config(method)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = prepared_meta_model(model_name, cfg, setup, head=head, tiny=tiny, overrides=overrides)
+        model = prepared_meta_model(
+            model_name, cfg, setup, head=head, tiny=tiny, overrides=overrides
+        )
         return estimate_from_model(model, setup, bits=cfg.quantization_bits())
 
 
@@ -611,7 +617,11 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
         for layer in stack:
             for m in layer.modules():
                 layer_of[id(m)] = idx
-            if s_i == 1 or len(stacks) == 1 and not getattr(model.config, "is_encoder_decoder", False):
+            if (
+                s_i == 1
+                or len(stacks) == 1
+                and not getattr(model.config, "is_encoder_decoder", False)
+            ):
                 decoder_layers.add(idx)
             idx += 1
     n_layers = idx
@@ -626,8 +636,14 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
                 owner = layer_of[id(m)]
                 break
         trainable_layers.add(owner if owner is not None else -1)
-    if prompt or -1 in trainable_layers and any(
-        p.requires_grad for n, p in model.named_parameters() if "embed" in n or "wte" in n or "shared" in n
+    if (
+        prompt
+        or -1 in trainable_layers
+        and any(
+            p.requires_grad
+            for n, p in model.named_parameters()
+            if "embed" in n or "wte" in n or "shared" in n
+        )
     ):
         lowest = 0
     else:

@@ -44,17 +44,19 @@ class RunSpec(BaseModel):
     hyperparameters: dict[str, Any] = Field(default_factory=dict)
     setup: TrainingSetup = TrainingSetup()
     head: HeadSpec | Literal["auto"] = "auto"
-    steps: int = Field(10, ge=1)
-    warmup_steps: int = Field(2, ge=1)
+    steps: int = Field(default=10, ge=1)
+    warmup_steps: int = Field(default=2, ge=1)
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    tiny: bool = Field(False, description="shrink the architecture (tests, CPU smoke runs)")
+    tiny: bool = Field(default=False, description="shrink the architecture (tests, CPU smoke runs)")
     config_overrides: dict[str, Any] = Field(default_factory=dict)
     seed: int = 0
-    learning_rate: float = Field(1e-4, gt=0)
+    learning_rate: float = Field(default=1e-4, gt=0)
     tags: list[str] = Field(default_factory=list)
     claim: str | None = None
-    tolerance: float = Field(0.10, gt=0, description="analytical vs measured peak, relative")
-    timeout_s: int = Field(3600, ge=10)
+    tolerance: float = Field(
+        default=0.10, gt=0, description="analytical vs measured peak, relative"
+    )
+    timeout_s: int = Field(default=3600, ge=10)
     description: str = ""
 
 
@@ -100,7 +102,9 @@ def _load_specs_cached(folder: Path, _stamp: Any) -> tuple[tuple[str, NamedSpec]
             report.add(path, "expected a mapping (model, method, setup, ...)", line=1)
             continue
         line = pop_line(raw)
-        spec = validate_item(RunSpec, strip_lines(raw), report=report, file=path, line=line, what="run spec")
+        spec = validate_item(
+            RunSpec, strip_lines(raw), report=report, file=path, line=line, what="run spec"
+        )
         if spec is None:
             continue
         for what, check in (
@@ -116,7 +120,9 @@ def _load_specs_cached(folder: Path, _stamp: Any) -> tuple[tuple[str, NamedSpec]
     return tuple(out.items())
 
 
-def select_specs(specs: dict[str, NamedSpec], names: Iterable[str] = (), tags: Iterable[str] = ()) -> list[NamedSpec]:
+def select_specs(
+    specs: dict[str, NamedSpec], names: Iterable[str] = (), tags: Iterable[str] = ()
+) -> list[NamedSpec]:
     names, tags = list(names), list(tags)
     unknown = [n for n in names if n not in specs]
     if unknown:
@@ -236,7 +242,9 @@ class PlanRow:
     spec_hash: str
 
 
-def plan(selected: list[NamedSpec], root: Path | None = None, *, predict: bool = True) -> list[PlanRow]:
+def plan(
+    selected: list[NamedSpec], root: Path | None = None, *, predict: bool = True
+) -> list[PlanRow]:
     """What ``run`` would do for each spec, with the predicted peak and whether it fits."""
     from slr.reproduce.manifest import spec_hash
 
@@ -255,7 +263,11 @@ def plan(selected: list[NamedSpec], root: Path | None = None, *, predict: bool =
         elif previous.get("spec_hash") != h:
             status = "stale (spec changed)"
         else:
-            status = "up to date" if previous.get("status") == "ok" else f"done ({previous.get('status')})"
+            status = (
+                "up to date"
+                if previous.get("status") == "ok"
+                else f"done ({previous.get('status')})"
+            )
         peak = fits = None
         if predict:
             peak = int(predict_for(spec, device)["peak"])
@@ -341,7 +353,9 @@ def run_specs(
     return out
 
 
-def _run_worker(fspec: dict[str, Any], timeout_s: int, memory_limit: int | None = None) -> dict[str, Any]:
+def _run_worker(
+    fspec: dict[str, Any], timeout_s: int, memory_limit: int | None = None
+) -> dict[str, Any]:
     env = dict(os.environ)
     if memory_limit:
         env["SLR_MEMORY_LIMIT"] = str(int(memory_limit))
@@ -363,15 +377,25 @@ def _run_worker(fspec: dict[str, Any], timeout_s: int, memory_limit: int | None 
                 "error": "the worker was killed (SIGKILL): most likely the system ran out of memory",
                 "stderr_tail": tail,
             }
-        return {"status": "failed", "error": f"worker exited with {proc.returncode}", "stderr_tail": tail}
+        return {
+            "status": "failed",
+            "error": f"worker exited with {proc.returncode}",
+            "stderr_tail": tail,
+        }
 
 
-def compare(prediction: dict[str, Any], measured: dict[str, Any], device: str, tolerance: float) -> dict[str, Any]:
+def compare(
+    prediction: dict[str, Any], measured: dict[str, Any], device: str, tolerance: float
+) -> dict[str, Any]:
     """Analytical vs measured peak (CUDA: allocated; CPU: the profiler's allocated peak)."""
     m = measured.get("memory", {}) if measured.get("status") == "ok" else {}
     observed = m.get("peak_allocated") if device == "cuda" else m.get("cpu_allocated_peak")
     if not observed:
-        return {"measured_peak": None, "predicted_peak": prediction["peak"], "within_tolerance": None}
+        return {
+            "measured_peak": None,
+            "predicted_peak": prediction["peak"],
+            "within_tolerance": None,
+        }
     ratio = prediction["peak"] / observed
     return {
         "measured_peak": observed,

@@ -93,9 +93,7 @@ def check_claim(claim: Any, runs: list[dict[str, Any]] | None = None) -> dict[st
             claim, UNCHECKABLE, "the figure is not attributed to one PEFT method (see the notes)"
         )
     if claim.method not in methods:
-        return _verdict(
-            claim, UNCHECKABLE, f"{claim.method} is not in the reproduction registry"
-        )
+        return _verdict(claim, UNCHECKABLE, f"{claim.method} is not in the reproduction registry")
     if not claim.setup_stated:
         return _verdict(
             claim,
@@ -142,7 +140,9 @@ def _count(claim: Any, method: str | None = None, params: dict[str, Any] | None 
 
 def _check_trainable_percent(claim: Any, runs: list[dict[str, Any]]) -> dict[str, Any]:
     count = _count(claim)
-    value = count.trainable_percent if claim.denominator == "total" else count.trainable_percent_of_base
+    value = (
+        count.trainable_percent if claim.denominator == "total" else count.trainable_percent_of_base
+    )
     low, high = claim.value_range()
     tol = claim.rounding()
     ok = _within(value, low, high, tol)
@@ -200,7 +200,9 @@ def _training_setup(claim: Any) -> Any:
     missing = [k for k in ("batch_size", "seq_len") if getattr(t, k) is None]
     if missing:
         return None, missing
-    values = {k: v for k, v in t.model_dump().items() if v is not None and k in TrainingSetup.model_fields}
+    values = {
+        k: v for k, v in t.model_dump().items() if v is not None and k in TrainingSetup.model_fields
+    }
     return TrainingSetup(**values), []
 
 
@@ -213,7 +215,9 @@ def _check_memory_reduction(claim: Any, runs: list[dict[str, Any]]) -> dict[str,
         return _verdict(claim, UNCHECKABLE, f"training set-up not stated ({', '.join(missing)})")
     cfg = method_config(claim.method, **claim.hyperparameters)
     est = predict_memory(claim.model, cfg, setup, head=_head(claim))
-    base = predict_memory(claim.model, claim.baseline or "Full Fine-Tuning", setup, head=_head(claim))
+    base = predict_memory(
+        claim.model, claim.baseline or "Full Fine-Tuning", setup, head=_head(claim)
+    )
     value = memory_reduction(est, base)
     low, high = claim.value_range()
     measured = _measured_reduction(claim, runs)
@@ -243,7 +247,11 @@ def _check_memory_reduction(claim: Any, runs: list[dict[str, Any]]) -> dict[str,
 
 def _measured_reduction(claim: Any, runs: list[dict[str, Any]]) -> float | None:
     """From two ok runs tagged with this claim: one with the method, one with the baseline."""
-    mine = [r for r in runs if r.get("status") == "ok" and r["manifest"]["spec"]["run"].get("claim") == claim.id]
+    mine = [
+        r
+        for r in runs
+        if r.get("status") == "ok" and r["manifest"]["spec"]["run"].get("claim") == claim.id
+    ]
     by_method = {r["manifest"]["spec"]["resolved"]["method"]["name"]: r for r in mine}
     base_name = claim.baseline or "Full Fine-Tuning"
     if claim.method in by_method and base_name in by_method:
@@ -267,7 +275,9 @@ def _check_time(claim: Any, runs: list[dict[str, Any]]) -> dict[str, Any]:
         return _verdict(claim, UNCHECKABLE, f"training set-up not stated ({', '.join(missing)})")
     cfg = method_config(claim.method, **claim.hyperparameters)
     mine = predict_step_flops(claim.model, cfg, setup, head=_head(claim))["total"]
-    base = predict_step_flops(claim.model, claim.baseline or "Full Fine-Tuning", setup, head=_head(claim))["total"]
+    base = predict_step_flops(
+        claim.model, claim.baseline or "Full Fine-Tuning", setup, head=_head(claim)
+    )["total"]
     if claim.quantity == "speedup":
         value = base / mine
         tol = max(claim.rounding(), 0.1 * claim.value_range()[1])
@@ -302,7 +312,12 @@ _CHECKS: dict[str, Callable[[Any, list[dict[str, Any]]], dict[str, Any]]] = {
 def _indicative(claim: Any) -> str | None:
     """A rough analytical figure for a claim whose set-up is not stated (never a verdict)."""
     from slr.reproduce.architectures import load_architectures
-    from slr.reproduce.memory import TrainingSetup, memory_reduction, predict_memory, predict_step_flops
+    from slr.reproduce.memory import (
+        TrainingSetup,
+        memory_reduction,
+        predict_memory,
+        predict_step_flops,
+    )
     from slr.reproduce.methods import method_config
 
     archs = load_architectures()
@@ -318,7 +333,9 @@ def _indicative(claim: Any) -> str | None:
         limit = max_positions(make_config(archs[model])) or 10**9
         values = []
         t = claim.training
-        seqs = (t.seq_len,) if t.seq_len else tuple(min(s, limit) for s in INDICATIVE_GRID["seq_len"])
+        seqs = (
+            (t.seq_len,) if t.seq_len else tuple(min(s, limit) for s in INDICATIVE_GRID["seq_len"])
+        )
         for b in (t.batch_size,) if t.batch_size else INDICATIVE_GRID["batch_size"]:
             for s in sorted(set(seqs)):
                 setup = TrainingSetup(
@@ -350,10 +367,10 @@ def _indicative(claim: Any) -> str | None:
     if claim.quantity in ("time_reduction_percent", "speedup") and claim.baseline:
         setup = TrainingSetup(batch_size=32, seq_len=claim.training.seq_len or 256)
         mine = predict_step_flops(model, cfg, setup, head=_head(claim))["total"]
-        base = predict_step_flops(model, claim.baseline, setup, head=_head(claim))["total"]
+        full = predict_step_flops(model, claim.baseline, setup, head=_head(claim))["total"]
         return (
             f"{model}, {claim.method} with {filled}, {setup.seq_len}-token inputs: step FLOPs "
-            f"{100 * (1 - mine / base):.0f} % below full fine-tuning (wall time also includes data "
+            f"{100 * (1 - mine / full):.0f} % below full fine-tuning (wall time also includes data "
             "loading and evaluation; a GPU run with the paper's data would measure it)"
         )
     return None
@@ -416,7 +433,11 @@ def verify(
 
     doc = {
         "manifest": manifest(
-            root or project_root(), device="cpu", dtype="n/a (meta device)", seeds={}, spec={"check_version": CHECK_VERSION}
+            root or project_root(),
+            device="cpu",
+            dtype="n/a (meta device)",
+            seeds={},
+            spec={"check_version": CHECK_VERSION},
         ),
         "verdicts": out,
     }
@@ -424,7 +445,7 @@ def verify(
     return out
 
 
-def verdicts_frame(root: Path | None = None) -> Any:
+def verdicts_frame(root: Path | str | None = None) -> Any:
     """The stored verdicts as a pandas DataFrame (no torch import): one row per efficiency claim.
 
     Columns: claim, paper, task, model, method, setup, quantity, reported, predicted, measured,
@@ -435,7 +456,7 @@ def verdicts_frame(root: Path | None = None) -> Any:
 
     from slr.errors import SlrError
 
-    path = verdicts_path(root)
+    path = verdicts_path(Path(root) if root is not None else None)
     if not path.exists():
         raise SlrError(f"{path} does not exist; run `slr reproduce verify` first")
     doc = json.loads(path.read_text(encoding="utf-8"))

@@ -24,7 +24,9 @@ def make_optimizer(params: list[Any], name: str, lr: float) -> Any:
     if name == "adafactor":
         from transformers.optimization import Adafactor
 
-        return Adafactor(params, lr=lr, scale_parameter=False, relative_step=False, warmup_init=False)
+        return Adafactor(
+            params, lr=lr, scale_parameter=False, relative_step=False, warmup_init=False
+        )
     if name == "adamw-8bit":
         import bitsandbytes as bnb
 
@@ -47,8 +49,20 @@ def limit_memory_from_env() -> None:
     from slr.reproduce.loop import _proc_status
 
     current = _proc_status("VmSize") or 0
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _SAVED_LIMIT.append((soft, hard))
     resource.setrlimit(resource.RLIMIT_AS, (current + int(extra), hard))
+
+
+_SAVED_LIMIT: list[tuple[int, int]] = []
+
+
+def _lift_memory_limit() -> None:
+    """Give the address space back after an out-of-memory error, to write the report."""
+    import resource
+
+    if _SAVED_LIMIT:
+        resource.setrlimit(resource.RLIMIT_AS, _SAVED_LIMIT[-1])
 
 
 def execute(fspec: dict[str, Any]) -> dict[str, Any]:
@@ -70,6 +84,15 @@ def execute(fspec: dict[str, Any]) -> dict[str, Any]:
     torch.manual_seed(run.seed)
     cfg = method_config(run.method, **run.hyperparameters)
     quantized = cfg.quantization_bits() < 16
+    # import everything the run needs before a memory cap applies (imports under a cap fail oddly)
+    import peft  # noqa: F401
+
+    from slr.reproduce.architectures import model_class
+    from slr.reproduce.runner import device_capacity
+
+    model_class(architecture(run.model), "classification" if head.kind != "none" else "base")
+    device_capacity(device)
+    limit_memory_from_env()
     try:
         model = build_model(
             architecture(run.model),
@@ -152,6 +175,7 @@ def execute(fspec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _oom(err: BaseException, device: str) -> dict[str, Any]:
+    _lift_memory_limit()
     from slr.reproduce.runner import device_capacity
 
     return {
@@ -159,6 +183,22 @@ def _oom(err: BaseException, device: str) -> dict[str, Any]:
         "error": (str(err).strip().splitlines() or [type(err).__name__])[0][:500],
         "device_memory": device_capacity(device),
     }
+
+
+def _is_memory_error(err: BaseException | None) -> bool:
+    """An error caused (directly or along its chain) by running out of memory."""
+    seen = 0
+    while err is not None and seen < 10:
+        text = str(err).lower()
+        if (
+            isinstance(err, MemoryError)
+            or "out of memory" in text
+            or "can't allocate memory" in text
+        ):
+            return True
+        err = err.__cause__ or err.__context__
+        seen += 1
+    return False
 
 
 def main(argv: list[str]) -> int:
@@ -173,14 +213,18 @@ def main(argv: list[str]) -> int:
         import transformers
 
         transformers.logging.set_verbosity_error()
-        limit_memory_from_env()
         result = execute(fspec)
     except Exception as err:  # reported as a failed run, with the traceback tail
-        result = {
-            "status": "failed",
-            "error": f"{type(err).__name__}: {err}"[:1000],
-            "traceback_tail": traceback.format_exc().strip().splitlines()[-12:],
-        }
+        if _is_memory_error(err):
+            _lift_memory_limit()
+            result = _oom(err, fspec["resolved"]["device"])
+            result["traceback_tail"] = traceback.format_exc().strip().splitlines()[-6:]
+        else:
+            result = {
+                "status": "failed",
+                "error": f"{type(err).__name__}: {err}"[:1000],
+                "traceback_tail": traceback.format_exc().strip().splitlines()[-12:],
+            }
     with open(out_file, "w", encoding="utf-8") as fh:
         json.dump(result, fh, default=str)
     return 0

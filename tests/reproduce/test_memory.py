@@ -21,7 +21,12 @@ TINY = dict(batch_size=2, seq_len=24, target_len=12, device="cpu")
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 @pytest.mark.parametrize(
     "method, precision",
-    [("Full Fine-Tuning", "bf16"), ("LoRA", "bf16"), ("Prompt Tuning", "fp32"), ("Telly-K", "bf16")],
+    [
+        ("Full Fine-Tuning", "bf16"),
+        ("LoRA", "bf16"),
+        ("Prompt Tuning", "fp32"),
+        ("Telly-K", "bf16"),
+    ],
 )
 def test_meta_trace_matches_the_real_saved_tensors(family, method, precision):
     """The meta-device trace (attention emulated as on CPU) equals what a real CPU model saves."""
@@ -71,7 +76,9 @@ def test_activations_scale_with_batch_and_checkpointing_cuts_them():
 
 
 def test_math_attention_grows_quadratically():
-    fused = predict_memory("CodeGPT-small-py", "LoRA", TrainingSetup(seq_len=1024, attention="fused"))
+    fused = predict_memory(
+        "CodeGPT-small-py", "LoRA", TrainingSetup(seq_len=1024, attention="fused")
+    )
     math = predict_memory("CodeGPT-small-py", "LoRA", TrainingSetup(seq_len=1024, attention="math"))
     assert math.activations > 2 * fused.activations
 

@@ -87,7 +87,9 @@ def register_method(cls: C) -> C:
     if not name:
         raise TypeError(f"{cls.__name__} has no 'method' name")
     if name in _REGISTRY and _REGISTRY[name] is not cls:
-        raise TypeError(f"method '{name}' registered twice ({_REGISTRY[name].__name__}, {cls.__name__})")
+        raise TypeError(
+            f"method '{name}' registered twice ({_REGISTRY[name].__name__}, {cls.__name__})"
+        )
     _REGISTRY[name] = cls
     return cls
 
@@ -144,11 +146,7 @@ def context_for(model: Any) -> ApplyContext:
     from slr.reproduce.architectures import dimensions, peft_task_type
 
     config = model.config
-    heads = [
-        name
-        for name, _ in model.named_children()
-        if name in HEAD_MODULE_NAMES
-    ]
+    heads = [name for name, _ in model.named_children() if name in HEAD_MODULE_NAMES]
     return ApplyContext(
         model_type=config.model_type,
         task_type=peft_task_type(type(model)),
