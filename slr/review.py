@@ -138,11 +138,13 @@ class Review:
         frame["year"] = frame["year"].astype("Int64")
         return frame
 
-    @cached_property
-    def long(self) -> pd.DataFrame:
-        """``methods`` exploded further: one row per method use x architecture x model."""
-        m = self.methods.explode("architectures").rename(columns={"architectures": "architecture"})
-        m = m.explode("models").rename(columns={"models": "model"})
+    def exploded(self, dims: set[str] | list[str]) -> pd.DataFrame:
+        """``methods`` with one row per architecture and/or model when those are asked for."""
+        m = self.methods
+        if "architecture" in dims:
+            m = m.explode("architectures").rename(columns={"architectures": "architecture"})
+        if "model" in dims:
+            m = m.explode("models").rename(columns={"models": "model"})
         return m.reset_index(drop=True)
 
     @cached_property
@@ -227,19 +229,23 @@ class Review:
         return pd.DataFrame([f.model_dump() for f in self.corpus.findings])
 
     # -- queries ----------------------------------------------------------------------------------
-    def query(self, *, include_variants: bool = True, **filters: Any) -> pd.DataFrame:
+    def query(
+        self, *, include_variants: bool = True, explode: tuple[str, ...] = (), **filters: Any
+    ) -> pd.DataFrame:
         """Method uses matching every filter (values may be a single value or a list).
 
         Filters: paper, family, method, task, task_type, architecture, model, year, venue.
         ``method="LoRA"`` matches LoRA's variants too (QLoRA, AdaLoRA...) unless
         ``include_variants=False``, and matches combinations that contain it.
+        Rows are method uses; filtering (or ``explode``-ing) by architecture or model gives one
+        row per method use x architecture or model.
         """
         unknown = set(filters) - set(QUERY_COLUMNS)
         if unknown:
             raise ConfigError(
                 f"unknown filter(s) {sorted(unknown)}; use: {', '.join(QUERY_COLUMNS)}"
             )
-        frame = self.long if {"architecture", "model"} & set(filters) else self.methods
+        frame = self.exploded(set(filters) | set(explode))
         mask = pd.Series(True, index=frame.index)
         for key, value in filters.items():
             values = value if isinstance(value, list | tuple | set) else [value]
@@ -270,11 +276,7 @@ class Review:
 
     def crosstab(self, rows: str, columns: str, **filters: Any) -> pd.DataFrame:
         """Counts of method uses by two dimensions (e.g. ``crosstab("family", "architecture")``)."""
-        frame = (
-            self.query(**filters)
-            if filters
-            else (self.long if {"architecture", "model"} & {rows, columns} else self.methods)
-        )
+        frame = self.query(explode=(rows, columns), **filters)
         for dim in (rows, columns):
             if dim not in frame.columns:
                 raise ConfigError(
