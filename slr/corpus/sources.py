@@ -45,6 +45,12 @@ def read_csv(path: Path, report: ValidationReport) -> list[SourceRow]:
         reader = csv.reader(handle)
         try:
             header = next(reader)
+        except UnicodeDecodeError as err:
+            raise InputFormatError(
+                f"{display_path(path)}:1: not UTF-8 text ({err.reason}); re-export it as UTF-8"
+            ) from err
+        except csv.Error as err:
+            raise InputFormatError(f"{display_path(path)}:1: malformed CSV header: {err}") from err
         except StopIteration as err:
             raise InputFormatError(
                 f"{display_path(path)}: empty file; expected a header row"

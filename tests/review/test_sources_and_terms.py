@@ -144,3 +144,34 @@ def test_splitters_never_crash_and_fragments_are_clean(text):
 def test_split_top_level_keeps_parenthesised_commas(text):
     parts = terms.split_top_level(f"A ({text.replace('(', '').replace(')', '')}), B")
     assert parts[-1] == "B"
+
+
+@given(st.binary(max_size=400))
+def test_corpus_table_reader_never_crashes_on_junk(tmp_path_factory, data):
+    from slr.corpus.schema import Paper
+    from slr.corpus.store import read_table
+    from slr.errors import SlrError
+
+    path = tmp_path_factory.mktemp("junk") / "papers.csv"
+    path.write_bytes(b"paper_id,included,title,venue\n" + data)
+    report = ValidationReport()
+    try:
+        rows = read_table(path, Paper, report)
+    except SlrError:
+        return
+    for line, rec in rows:
+        assert line >= 2 and rec.paper_id.startswith("P")
+    for p in report:
+        assert p.file.endswith("papers.csv") and p.line is not None
+
+
+@given(st.binary(max_size=400))
+def test_source_csv_reader_never_crashes_on_junk(tmp_path_factory, data):
+    from slr.errors import SlrError
+
+    path = tmp_path_factory.mktemp("junk") / "x.csv"
+    path.write_bytes(data)
+    try:
+        src.read_csv(path, ValidationReport())
+    except SlrError:
+        pass
