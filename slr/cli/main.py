@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import review_cmds
+from slr.cli import evaluate_cmds, review_cmds
 
 app = typer.Typer(
     name="slr",
@@ -36,6 +36,7 @@ def _root(
 
 
 review_cmds.register(app)
+evaluate_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
