@@ -68,6 +68,9 @@ def test_runs_a_program_and_captures_its_output(sandbox):
     assert ok.outcome is Outcome.PASSED and ok.stdout == "out\n" and "err" in ok.stderr
     failed = sandbox.run_python("raise SystemExit(3)")
     assert failed.outcome is Outcome.FAILED and failed.returncode == 3
+    crash = sandbox.run_python("import sys\nsys.stdout.write('partial')\nraise ValueError('boom')")
+    # like the interpreter: traceback on stderr, exit status 1, buffered output still flushed
+    assert crash.returncode == 1 and "ValueError: boom" in crash.stderr and crash.stdout == "partial"
     data = sandbox.run_python("print(open('data.txt').read())", files={"data.txt": "given"})
     assert data.stdout == "given\n"
     with pytest.raises(SandboxError, match="relative and stay inside"):

@@ -10,10 +10,12 @@ unprivileged user namespaces):
      wall-clock limit passes.
   B  PID 1 of the new PID namespace: a fresh /proc; forks C, reaps every orphan, exits with C's
      status. When B exits the kernel kills every process left in the namespace.
-  C  resource limits, no-new-privileges, all capabilities dropped; exec the program.
+  C  resource limits, no-new-privileges, all capabilities dropped; runs the Python program in
+     its own (forked) interpreter like ``python -I -B program.py``, or execs a command.
 
-rlimits mode (no namespaces here): resource limits, parent-death signal, sockets blocked inside the
-Python program by replacing the socket constructors (best effort, bypassable), then exec.
+rlimits mode (no namespaces here): resource limits, parent-death signal, root drops to nobody,
+sockets blocked inside the Python program by replacing the socket constructors (best effort,
+bypassable), then the program runs.
 
 A writes one JSON status line to the status fd before it forks (isolation reached, or the setup
 error). Exit status: the program's own, 128 + signal when a signal ended it, 125 when set-up failed.
@@ -201,26 +203,74 @@ def _user_process_count(uid):
     return count
 
 
-_BLOCK_SOCKETS = """
-import socket as _s, runpy as _r, sys as _y
-class _Blocked(OSError):
-    pass
-def _refuse(*a, **k):
-    raise _Blocked(101, "network disabled by the slr sandbox")
-for _n in ("socket", "create_connection", "create_server", "socketpair", "fromfd", "getaddrinfo"):
-    setattr(_s, _n, _refuse)
-_y.argv = _y.argv[1:]
-_r.run_path(_y.argv[0], run_name="__main__")
-"""
+def _block_sockets():
+    """Fallback only: make Python's socket constructors refuse (bypassable via _socket/ctypes)."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError(101, "network disabled by the slr sandbox")
+
+    for name in (
+        "socket",
+        "create_connection",
+        "create_server",
+        "socketpair",
+        "fromfd",
+        "getaddrinfo",
+    ):
+        setattr(socket, name, refuse)
 
 
-def _exec_program(cfg, workdir, blocker):
+def _run_python(cfg, workdir, blocker):
+    """Run the program in this (fresh, forked) interpreter as ``python -I -B program.py`` would,
+    without paying for a second interpreter start-up."""
     os.chdir(workdir)
     os.closerange(3, 4096)
-    argv = list(cfg["argv"])
-    if blocker and cfg.get("python_program"):
-        argv = [cfg["python"], "-I", "-B", "-c", _BLOCK_SOCKETS, cfg["python_program"]]
-    os.execve(argv[0], argv, cfg["env"])
+    os.environ.clear()
+    os.environ.update(cfg["env"])
+    import site
+
+    site.main()  # the interpreter's site-packages (venv included), no user site (-I)
+    sys.dont_write_bytecode = True
+    if blocker:
+        _block_sockets()
+    program = os.path.join(workdir, cfg["python_program"])
+    sys.argv = [program]
+    code = 0
+    try:
+        import runpy
+
+        runpy.run_path(program, run_name="__main__")
+    except SystemExit as exc:
+        if exc.code is None:
+            code = 0
+        elif isinstance(exc.code, int):
+            code = exc.code & 0xFF
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    except BaseException:  # noqa: BLE001 - report like the interpreter does
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120
+    os._exit(code)
+
+
+def _start_program(cfg, workdir, blocker):
+    if cfg.get("python_program"):
+        _run_python(cfg, workdir, blocker)
+    os.chdir(workdir)
+    os.closerange(3, 4096)
+    os.execve(cfg["argv"][0], list(cfg["argv"]), cfg["env"])
 
 
 def _process_count():
@@ -346,7 +396,7 @@ def main():
                 uid = NOBODY
             nproc = int(cfg["max_processes"]) + _user_process_count(uid)
             _set_limits(cfg, nproc)
-            _exec_program(cfg, workdir, blocker=True)
+            _start_program(cfg, workdir, blocker=True)
         except OSError as err:
             os.write(2, f"slr sandbox: cannot start the program: {err}\n".encode())
             os._exit(SETUP_FAILED)
@@ -365,7 +415,7 @@ def main():
                     _set_limits(cfg, int(cfg["max_processes"]) + 3)
                     _prctl(PR_SET_NO_NEW_PRIVS, 1)
                     _drop_capabilities()
-                    _exec_program(cfg, workdir, blocker=False)
+                    _start_program(cfg, workdir, blocker=False)
                 except OSError as err:
                     os.write(2, f"slr sandbox: cannot start the program: {err}\n".encode())
                 os._exit(SETUP_FAILED)

@@ -7,6 +7,7 @@ import functools
 import json
 import math
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -108,6 +109,27 @@ def _read_limited(path: Path, limit: int, tail: bool) -> str:
         fh.seek(max(0, size - limit) if tail else 0)
         data = fh.read(limit)
     return data.decode("utf-8", errors="replace")
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait for ``proc`` up to ``timeout`` s; True if it ended. A pidfd wakes us the moment it
+    exits (Popen.wait(timeout) polls with sleeps of up to 50 ms)."""
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):
+        try:
+            proc.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
+    try:
+        ready, _, _ = select.select([pidfd], [], [], timeout)
+    finally:
+        os.close(pidfd)
+    if ready:
+        proc.wait()
+        return True
+    return proc.poll() is not None
 
 
 def _classify(returncode: int, stderr: str, timed_out: bool) -> Outcome:
@@ -212,10 +234,7 @@ class Sandbox:
                     with contextlib.suppress(BrokenPipeError):
                         proc.stdin.write(json.dumps(config).encode("utf-8"))
                         proc.stdin.close()
-                    try:
-                        proc.wait(timeout=limits.timeout_s + _STARTUP_GRACE_S)
-                    except subprocess.TimeoutExpired:
-                        timed_out = True
+                    timed_out = not _wait(proc, limits.timeout_s + _STARTUP_GRACE_S)
                 finally:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.killpg(proc.pid, signal.SIGKILL)
