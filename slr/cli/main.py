@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import review_cmds
+from slr.cli import evaluate_cmds, review_cmds
 
 app = typer.Typer(
     name="slr",
@@ -38,6 +38,7 @@ def _root(
 
 
 review_cmds.register(app)
+evaluate_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
