@@ -133,17 +133,18 @@ def claims_path(root: Path | None = None) -> Path:
 
 
 def review_paper_ids(root: Path | None = None) -> set[str] | None:
-    """Paper IDs of the review's final selection (shared/data), or None when not available."""
-    from slr.errors import ConfigError
-    from slr.paths import shared_data_dir
+    """IDs of the review's included papers (``corpus/papers.csv``), or None when it is absent."""
+    import csv
 
-    try:
-        path = shared_data_dir(root) / "slr-peft" / "final_paper_selection.md"
-    except ConfigError:
-        return None
+    path = corpus_dir(root) / "papers.csv"
     if not path.exists():
         return None
-    return set(re.findall(r"^\|\s*(P\d+)\s*\|", path.read_text(encoding="utf-8"), flags=re.M))
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {
+            row["paper_id"]
+            for row in csv.DictReader(fh)
+            if str(row.get("included", "true")).strip().lower() in ("true", "1", "yes")
+        }
 
 
 def load_claims(root: Path | None = None) -> list[Claim]:

@@ -10,8 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slr.errors import ConfigError, SlrError, ValidationError
-from slr.paths import shared_data_dir
+from slr.errors import SlrError, ValidationError
 from slr.reproduce.claims import Claim, load_claims
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,10 +27,8 @@ def test_claims_load_and_ids_are_unique():
 
 
 def test_every_coded_memory_reduction_cell_has_a_claim():
-    try:
-        csv_path = shared_data_dir(ROOT) / "slr-peft" / "peft_se_benchmark_metadata.csv"
-    except ConfigError:
-        pytest.skip("the review's published data (shared/data) is not available here")
+    # the earlier coding pass, vendored verbatim in corpus/sources
+    csv_path = ROOT / "corpus" / "sources" / "peft_se_benchmark_metadata.csv"
     with csv_path.open(encoding="utf-8", errors="replace", newline="") as fh:
         rows = list(csv.DictReader(fh))
     cells = {
@@ -74,6 +71,7 @@ def test_rounding_follows_the_reported_digits():
 def _scratch(tmp_path, entries):
     shutil.copytree(ROOT / "taxonomy", tmp_path / "taxonomy")
     (tmp_path / "corpus").mkdir()
+    shutil.copy(ROOT / "corpus" / "papers.csv", tmp_path / "corpus" / "papers.csv")
     (tmp_path / "corpus" / "claims.yaml").write_text(yaml.safe_dump({"claims": entries}))
     return tmp_path
 
@@ -85,16 +83,7 @@ GOOD = dict(
 )  # fmt: skip
 
 
-def _shared_data():
-    try:
-        return shared_data_dir(ROOT)
-    except ConfigError:
-        return None
-
-
-def test_bad_claims_are_reported_together(tmp_path, monkeypatch):
-    if _shared_data() is not None:
-        monkeypatch.setenv("SLR_SHARED_DATA", str(_shared_data()))
+def test_bad_claims_are_reported_together(tmp_path):
     entries = [
         GOOD,
         dict(GOOD, id="P31-ok"),  # duplicate id
@@ -116,11 +105,7 @@ def test_bad_claims_are_reported_together(tmp_path, monkeypatch):
     assert text.startswith("7 problem(s) in corpus/claims.yaml") or "problem(s)" in text
 
 
-def test_paper_must_be_in_the_review_selection(tmp_path, monkeypatch):
-    data = _shared_data()
-    if data is None or not (data / "slr-peft" / "final_paper_selection.md").exists():
-        pytest.skip("the review's published data is not available here")
-    monkeypatch.setenv("SLR_SHARED_DATA", str(data))
+def test_paper_must_be_in_the_review_selection(tmp_path):
     with pytest.raises(ValidationError, match="'P2' is not in the review's final selection"):
         load_claims(_scratch(tmp_path, [dict(GOOD, id="P2-x", paper="P2")]))
 

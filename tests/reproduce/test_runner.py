@@ -109,7 +109,11 @@ def test_out_of_memory_is_a_result_with_figures_and_advice(tmp_path):
     )
     root = _root(tmp_path, {"too-big": big})
     [record] = run_specs(select_specs(load_specs(root)), root, memory_limit=64 * 1024**2)
-    assert record["status"] == "oom", (record.get("error"), record.get("traceback_tail"), record.get("stderr_tail"))
+    assert record["status"] == "oom", (
+        record.get("error"),
+        record.get("traceback_tail"),
+        record.get("stderr_tail"),
+    )
     assert "predicted peak" in record["advice"][0]
     assert any("gradient checkpointing" in a for a in record["advice"])
 
