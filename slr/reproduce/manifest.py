@@ -42,7 +42,9 @@ def git_state(root: Path) -> dict[str, Any]:
 
     commit = run("rev-parse", "HEAD")
     # results being written by this very command are not a change to what produced them
-    status = run("status", "--porcelain", "--untracked-files=no", "--", ".", ":!reproductions/results")
+    status = run(
+        "status", "--porcelain", "--untracked-files=no", "--", ".", ":!reproductions/results"
+    )
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
