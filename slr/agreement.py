@@ -3,7 +3,7 @@
 Paper-level fields (venue, year, the set of SE tasks) are compared for every paper both passes
 code. Row-level fields (task, PEFT methods, base models, architectures, datasets) are compared on
 rows both passes code under the same ID (e.g. ``P26-CCD``). For single-valued fields we report the
-share of agreeing values and Cohen's kappa (scikit-learn); for set-valued fields the share of
+share of agreeing values and Cohen's kappa; for set-valued fields the share of
 identical sets and the mean Jaccard similarity (kappa does not apply to sets). Every disagreement
 is listed with both values.
 """
@@ -40,12 +40,24 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _kappa(a: list[str], b: list[str]) -> float | None:
-    from sklearn.metrics import cohen_kappa_score
+def cohen_kappa(a: list[str], b: list[str]) -> float | None:
+    """Cohen's kappa of two raters' labels (None when undefined: < 2 items or one label only).
 
-    if len(a) < 2 or len(set(a) | set(b)) < 2:
+    (p_o - p_e) / (1 - p_e) with p_e from each rater's marginals; the test checks it equals
+    scikit-learn's ``cohen_kappa_score``, which is not imported here to keep the build fast.
+    """
+    n = len(a)
+    labels = set(a) | set(b)
+    if n < 2 or len(labels) < 2:
         return None
-    return float(cohen_kappa_score(a, b))
+    p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    p_e = sum((a.count(lab) / n) * (b.count(lab) / n) for lab in labels)
+    if p_e == 1.0:
+        return None
+    return (p_o - p_e) / (1 - p_e)
+
+
+_kappa = cohen_kappa
 
 
 def coding_agreement(review: Review) -> Agreement:

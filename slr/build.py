@@ -12,7 +12,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from slr import __version__
 from slr.errors import SlrError
@@ -78,10 +81,11 @@ def build_review(
         ctx = BuildContext(out=tmp, specs=chosen)
         with Progress(disable=quiet, transient=True) as progress:
             task = progress.add_task("figures", total=len(chosen))
-            for name, spec in chosen.items():
+            for name, paths in _render_all(chosen, review, tmp / "figures", render):
                 progress.update(task, description=f"figure {name}")
-                ctx.figures[name] = render(spec, review, tmp / "figures")
+                ctx.figures[name] = paths
                 progress.advance(task)
+            ctx.figures = {n: ctx.figures[n] for n in chosen}  # registry order
         commit, dirty = git_state(repo)
         html = render_report(
             review,
@@ -113,6 +117,33 @@ def build_review(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+_WORK: dict[str, Any] = {}
+
+
+def _render_one(name: str) -> tuple[str, dict[str, Path]]:
+    spec = _WORK["specs"][name]
+    return name, _WORK["render"](spec, _WORK["review"], _WORK["out"])
+
+
+def _render_all(
+    specs: dict[str, Any], review: Any, out: Path, render: Any
+) -> Iterator[tuple[str, dict[str, Path]]]:
+    """Render figures on every core (forked workers inherit the loaded review); serial without fork."""
+    import multiprocessing as mp
+
+    workers = min(len(specs), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        for name, spec in specs.items():
+            yield name, render(spec, review, out)
+        return
+    _WORK.update(specs=specs, review=review, out=out, render=render)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            yield from pool.map(_render_one, list(specs))
+    finally:
+        _WORK.clear()
 
 
 def _swap_in(new: Path, out: Path) -> None:

@@ -172,8 +172,63 @@ def data_quality_section(review: Review, ctx: BuildContext) -> Section:
     return Section("quality", "Data quality", html)
 
 
+def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
+    """Verdicts on the papers' efficiency (and, when run, effectiveness) claims."""
+    from slr.reproduce.verdicts import verdicts_frame
+
+    root = review.corpus.folder.parent
+    v = verdicts_frame(root)
+    if v.empty:
+        return None
+    ctx.write_table("efficiency_verdicts", v)
+    counts = v["verdict"].value_counts()
+    html = cards(
+        [(k, int(counts.get(k, 0))) for k in ("holds", "does not hold", "cannot be checked")]
+    )
+    html += (
+        f"<p>{len(v)} efficiency claims of the corpus (<code>corpus/claims.yaml</code>), checked without "
+        "downloading any model: trainable parameters are counted exactly on the meta device, memory is "
+        "predicted by the analytical model, and runs (where made) are measured. Results: "
+        "<code>reproductions/results/</code>; re-run with <code>slr reproduce verify</code>.</p>"
+    )
+    for name, spec in ctx.specs.items():
+        if spec.section == "Reproductions" and name in ctx.figures:
+            html += ctx.figure_html(name)
+    cols = [
+        c
+        for c in [
+            "claim",
+            "paper",
+            "model",
+            "method",
+            "quantity",
+            "reported",
+            "predicted",
+            "measured",
+            "unit",
+            "verdict",
+            "reason",
+            "where",
+        ]
+        if c in v.columns
+    ]
+    html += "<h3>Efficiency verdicts</h3>" + table(
+        v[cols],
+        row_class=lambda r: "open" if r["verdict"] == "does not hold" else "",
+        floatfmt="{:,.4g}",
+    )
+    return Section("reproductions", "Reproductions", html)
+
+
 def default_sections() -> list[SectionFn]:
-    return [overview, taxonomy_section, figures_section, agreement_section, data_quality_section]
+    return [
+        overview,
+        taxonomy_section,
+        figures_section,
+        agreement_section,
+        reproductions_section,
+        data_quality_section,
+    ]
 
 
 def render_report(
