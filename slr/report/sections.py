@@ -214,7 +214,7 @@ def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
     ]
     html += "<h3>Efficiency verdicts</h3>" + table(
         v[cols],
-        row_class=lambda r: "open" if r["verdict"] == "does not hold" else "",
+        row_class=lambda r: "fail" if r["verdict"] == "does not hold" else "",
         floatfmt="{:,.4g}",
     )
     return Section("reproductions", "Reproductions", html)
