@@ -116,7 +116,7 @@ def is_arxiv_doi(doi: str | None) -> bool:
 
 # ------------------------------------------------------------------------------------- arXiv id
 
-_ARXIV_NEW_RE = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v(\d+))?(?![\d])", re.IGNORECASE)
+_ARXIV_NEW_RE = re.compile(r"(?<!\d)(\d{4}\.\d{4,5})(?:v(\d+))?(?!\d)", re.IGNORECASE)
 _ARXIV_OLD_RE = re.compile(r"\b([a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?\b", re.IGNORECASE)
 _ARXIV_CONTEXT_RE = re.compile(r"arxiv|10\.48550", re.IGNORECASE)
 

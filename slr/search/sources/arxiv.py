@@ -12,7 +12,13 @@ from collections.abc import Iterator
 
 from slr.search.normalise import parse_arxiv_id
 from slr.search.sources import register
-from slr.search.sources.base import MappedFields, RawRecord, RawRejection, SourceFormat
+from slr.search.sources.base import (
+    MappedFields,
+    RawRecord,
+    RawRejection,
+    SourceFormat,
+    split_lines,
+)
 
 _ATOM_NS = {"a": "http://www.w3.org/2005/Atom", "arxiv": "http://arxiv.org/schemas/atom"}
 _ID_LINE_RE = re.compile(
@@ -49,7 +55,7 @@ class ArxivAtom(SourceFormat):
                 "damaged, save the arXiv API response again"
             ) from err
         # line numbers: find each <entry> in the text in order
-        entry_lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"<entry\b", text)]
+        entry_lines = [len(split_lines(text[: m.start()])) for m in re.finditer(r"<entry\b", text)]
         for row, entry in enumerate(root.findall("a:entry", _ATOM_NS), start=1):
             line = entry_lines[row - 1] if row - 1 < len(entry_lines) else 1
             fields: dict[str, str] = {}
@@ -99,12 +105,12 @@ class ArxivIds(SourceFormat):
     priority = 5
 
     def sniff(self, text: str, suffix: str) -> bool:
-        lines = [ln for ln in text.splitlines()[:50] if ln.strip() and not ln.startswith("#")]
+        lines = [ln for ln in split_lines(text)[:50] if ln.strip() and not ln.startswith("#")]
         return bool(lines) and all(_ID_LINE_RE.match(ln) for ln in lines[:10])
 
     def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection]:
         row = 0
-        for lineno, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        for lineno, line in enumerate(split_lines(text.lstrip("\ufeff")), start=1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             row += 1

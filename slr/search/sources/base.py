@@ -94,8 +94,16 @@ class SourceFormat:
 _DELIMITERS = (",", ";", "\t", "|")
 
 
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as editors and the csv module count them (CR LF, CR or LF; nothing else)."""
+    return _LINE_BREAK_RE.split(text)
+
+
 def header_line(text: str) -> str:
-    for line in text.splitlines():
+    for line in split_lines(text):
         if line.strip():
             return line
     return ""
@@ -122,6 +130,26 @@ def split_header(text: str) -> list[str]:
     except (csv.Error, StopIteration):
         return []
     return [c.strip().strip('"').strip() for c in cols]
+
+
+_SHOWN = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+
+
+def _delimiter_hint(line: str, delimiter: str, n_header: int) -> str:
+    """'this row uses ';' between fields' when another delimiter splits the line well."""
+    for d in _DELIMITERS:
+        if d == delimiter or d not in line:
+            continue
+        try:
+            n = len(next(csv.reader([line], delimiter=d)))
+        except (csv.Error, StopIteration):
+            continue
+        if n >= 3 and n > len(line.split(delimiter)):
+            return (
+                f"this row seems to use {_SHOWN[d]} between fields, the header "
+                f"{_SHOWN[delimiter]} ({n_header} columns)"
+            )
+    return ""
 
 
 # Columns read for hints (alternative venue names, full-text links, arXiv ids) but still kept.
@@ -155,6 +183,7 @@ class CsvFormat(SourceFormat):
 
     def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection]:
         delimiter = detect_delimiter(text)
+        lines = split_lines(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         header: list[str] | None = None
         header_line_no = 0
@@ -182,6 +211,11 @@ class CsvFormat(SourceFormat):
                     )
                 else:
                     reason = f"malformed CSV ({msg}); check the quotes in this record"
+                    hint = _delimiter_hint(
+                        lines[start - 1] if start <= len(lines) else "", delimiter, len(header)
+                    )
+                    if hint:
+                        reason += f"; {hint}"
                 yield RawRejection(line=start, row=row_no, reason=reason)
                 continue
             # skip blank lines (csv yields [] for them)
@@ -204,16 +238,17 @@ class CsvFormat(SourceFormat):
                 elif len(cells) + 1 == len(header) and not header[-1]:
                     cells = [*cells, ""]
                 else:
-                    shown = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}[delimiter]
-                    yield RawRejection(
-                        line=start,
-                        row=row_no,
-                        reason=(
-                            f"{len(cells)} fields but the header has {len(header)} "
-                            f"(delimiter {shown}); a field with an unquoted delimiter or a "
-                            "different delimiter in this row"
-                        ),
+                    reason = (
+                        f"{len(cells)} fields but the header has {len(header)} (delimiter "
+                        f"{_SHOWN[delimiter]}); a field with an unquoted delimiter, or a "
+                        "different delimiter in this row"
                     )
+                    hint = _delimiter_hint(
+                        lines[start - 1] if start <= len(lines) else "", delimiter, len(header)
+                    )
+                    if hint:
+                        reason += f"; {hint}"
+                    yield RawRejection(line=start, row=row_no, reason=reason)
                     continue
             fields = {h: v for h, v in zip(header, cells, strict=True) if h}
             yield RawRecord(fields=fields, line=start, row=row_no)

@@ -11,7 +11,13 @@ import re
 from collections.abc import Iterator
 
 from slr.search.sources import register
-from slr.search.sources.base import MappedFields, RawRecord, RawRejection, SourceFormat
+from slr.search.sources.base import (
+    MappedFields,
+    RawRecord,
+    RawRejection,
+    SourceFormat,
+    split_lines,
+)
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
 _TY_RE = re.compile(r"^\s*TY\s{1,2}-", re.MULTILINE)
@@ -63,7 +69,7 @@ class Ris(SourceFormat):
         chunk: list[str] = []
         start = 0
         stray: list[int] = []
-        lines = text.lstrip("\ufeff").splitlines()
+        lines = split_lines(text.lstrip("\ufeff"))
         for lineno, line in enumerate(lines, start=1):
             m = _TAG_RE.match(line.rstrip())
             tag = m.group(1) if m else None
