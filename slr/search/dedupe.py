@@ -42,6 +42,7 @@ from slr.search.normalise import (
     title_key,
     title_numbers,
     venue_key,
+    venue_kind,
     venue_table,
 )
 from slr.search.progress import ProgressCallback, report
@@ -293,6 +294,7 @@ def read_dedupe_decisions(
         if not raw:
             continue
         decision = _DECISION_VALUES.get(raw.casefold())
+        bad = decision is None
         if decision is None:
             problems.add(
                 path,
@@ -301,9 +303,7 @@ def read_dedupe_decisions(
                 column="decision",
                 fix="write 'duplicate' or 'not duplicate' (or leave it empty)",
             )
-            continue
         a, b = row.get("record_id_a", ""), row.get("record_id_b", "")
-        bad = False
         for col, rid in (("record_id_a", a), ("record_id_b", b)):
             if known is not None and rid not in known:
                 close = difflib.get_close_matches(rid, list(known), n=1)
@@ -313,7 +313,7 @@ def read_dedupe_decisions(
         if a == b:
             problems.add(path, f"a record paired with itself ({a!r})", line=i)
             bad = True
-        if bad:
+        if bad or decision is None:
             continue
         key = frozenset((a, b))
         if key in seen and seen[key][1] != decision:
@@ -337,17 +337,67 @@ def read_dedupe_decisions(
 @dataclass
 class _Keys:
     title: str
+    tokens: list[str]
     truncated: bool
     numbers: frozenset[str]
     authors: list[str]
     year: int | None
     venue: str
+    venue_class: str | None  # journal | conference | preprint | None
     doi: str | None  # publisher DOI (arXiv DOIs are ids of the preprint)
     arxiv: str | None
     preprint: bool
 
 
 _ARXIV_FROM_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_JOURNAL_WORDS = re.compile(r"\b(journal|transactions|letters|magazine|review|surveys)\b", re.I)
+_CONFERENCE_WORDS = re.compile(
+    r"\b(proceedings|proc|conference|conf|symposium|workshop|meeting|congress)\b", re.I
+)
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "towards",
+        "toward",
+        "via",
+        "with",
+        "without",
+        "using",
+        "based",
+        "vs",
+    ]
+)
+
+
+def _venue_class(rec: Record, preprint: bool) -> str | None:
+    if preprint:
+        return "preprint"
+    venue = rec.venue or ""
+    if not venue or rec.extra.get("venue_truncated"):
+        return None
+    kind = venue_kind(venue)
+    if kind:
+        return kind
+    if _JOURNAL_WORDS.search(venue):
+        return "journal"
+    if _CONFERENCE_WORDS.search(venue):
+        return "conference"
+    return None
 
 
 def _keys(rec: Record) -> _Keys:
@@ -362,28 +412,72 @@ def _keys(rec: Record) -> _Keys:
     preprint = not published and (arxiv is not None or is_preprint_venue(rec.venue))
     return _Keys(
         title=tkey,
+        tokens=tkey.split(),
         truncated=rec.title_truncated,
         numbers=title_numbers(tkey),
         authors=[k for k in (author_key(a) for a in rec.authors) if k],
         year=rec.year,
         venue=venue_key(rec.venue) if rec.venue and not rec.extra.get("venue_truncated") else "",
+        venue_class=_venue_class(rec, preprint),
         doi=doi,
         arxiv=arxiv,
         preprint=preprint,
     )
 
 
-def _title_sim(a: _Keys, b: _Keys, cfg: DedupeConfig) -> tuple[float, bool]:
+@dataclass(frozen=True)
+class _TitleComparison:
+    sim: float
+    prefix: bool  # a title cut with '…' was compared with the other's beginning
+    word_changed: bool  # a content word was replaced by a different word
+    numbers_differ: bool  # the titles differ in a number ('Part 1' / 'Part 2', 'GPT-3' / 'GPT-4')
+
+
+def _word_changed(ta: list[str], tb: list[str]) -> bool:
+    """Whether a content word of one title was replaced by an unrelated word in the other.
+
+    Typos ('automaetd': at most two edits, one for words under six letters), spellings
+    ('optimisation') and joined words ('finetuning' vs 'fine tuning') do not count; an inserted
+    or dropped word does not count either.
+    """
+    from rapidfuzz.distance import OSA
+
+    def typo_like(w: str, v: str) -> bool:
+        return OSA.distance(w, v) <= (1 if min(len(w), len(v)) < 6 else 2)
+
+    ca, cb = Counter(ta), Counter(tb)
+    only_a = [w for w in ta if ca[w] > cb.get(w, 0) and w not in _STOPWORDS]
+    only_b = [w for w in tb if cb[w] > ca.get(w, 0) and w not in _STOPWORDS]
+    if not only_a or not only_b:
+        return False
+    if "".join(only_a) == "".join(only_b):
+        return False  # spacing: 'fine tuning' / 'finetuning'
+    unmatched_a = [w for w in only_a if not any(typo_like(w, v) for v in only_b)]
+    unmatched_b = [w for w in only_b if not any(typo_like(w, v) for v in only_a)]
+    return bool(unmatched_a) and bool(unmatched_b)
+
+
+def _compare_titles(a: _Keys, b: _Keys, cfg: DedupeConfig) -> _TitleComparison:
     """Similarity of two titles; a title cut with '…' is compared with the other's prefix."""
     from rapidfuzz.distance import Indel
 
     ta, tb = a.title, b.title
     if a.truncated or b.truncated:
-        short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-        short_is_cut = (a.truncated and short is ta) or (b.truncated and short is tb)
-        if short_is_cut and len(short) >= cfg.truncated_min_chars:
-            return Indel.normalized_similarity(short, long_[: len(short)]), True
-    return Indel.normalized_similarity(ta, tb), False
+        short, long_ = (a, b) if len(ta) <= len(tb) else (b, a)
+        if short.truncated and len(short.title) >= cfg.truncated_min_chars:
+            n = len(short.title)
+            sim = Indel.normalized_similarity(short.title, long_.title[:n])
+            k = len(short.tokens)
+            head = long_.tokens[: k - 1]  # the last word of a cut title may itself be cut
+            return _TitleComparison(
+                sim,
+                True,
+                _word_changed(short.tokens[:-1], head),
+                title_numbers(" ".join(short.tokens[:-1])) != title_numbers(" ".join(head)),
+            )
+    sim = Indel.normalized_similarity(ta, tb)
+    changed = sim >= cfg.title_maybe and _word_changed(a.tokens, b.tokens)
+    return _TitleComparison(sim, False, changed, a.numbers != b.numbers)
 
 
 def _author_sim(a: list[str], b: list[str]) -> float | None:
@@ -413,8 +507,22 @@ def _venue_sim(a: str, b: str) -> float | None:
     return fuzz.token_set_ratio(a, b) / 100.0
 
 
+# Rules whose pairs are evidence that two records are different works: such a pair is a
+# cannot-link in clustering, so no chain of other matches joins them.
+CONFLICT_RULES = frozenset(
+    {
+        "different-doi",
+        "different-arxiv-id",
+        "title-numbers-differ",
+        "title-word-differs",
+        "authors-differ",
+    }
+)
+
+
 def _compare(ra: Record, rb: Record, a: _Keys, b: _Keys, cfg: DedupeConfig) -> PairResult:
-    tsim, prefix_cmp = _title_sim(a, b, cfg)
+    tc = _compare_titles(a, b, cfg)
+    tsim = tc.sim
     asim = _author_sim(a.authors, b.authors)
     ydiff = abs(a.year - b.year) if a.year is not None and b.year is not None else None
     vsim = _venue_sim(a.venue, b.venue)
@@ -431,61 +539,82 @@ def _compare(ra: Record, rb: Record, a: _Keys, b: _Keys, cfg: DedupeConfig) -> P
         )
 
     authors_conflict = asim is not None and asim < cfg.author_conflict
-    numbers_differ = a.numbers != b.numbers and not prefix_cmp
+    similar = tsim >= cfg.title_maybe
     if doi == "same":
-        if tsim < 0.5 and not prefix_cmp:
+        if tsim < 0.5 and not tc.prefix:
             return result(
                 "maybe",
                 "same-doi-different-title",
                 "same DOI but different titles: a data error in one export?",
             )
         return result("duplicate", "same-doi")
-    one_preprint = a.preprint != b.preprint
     if doi == "different":
-        if tsim >= cfg.title_maybe and not authors_conflict:
-            return result(
-                "maybe",
-                "different-doi",
-                "similar records with different DOIs are never merged automatically "
-                "(a conference paper and its journal extension?)",
-            )
-        return result("distinct", "different-doi")
-    if a.arxiv and b.arxiv:
-        if a.arxiv == b.arxiv:
-            if tsim < 0.5 and not prefix_cmp:
-                return result(
-                    "maybe", "same-arxiv-different-title", "same arXiv id but different titles"
-                )
-            return result("version" if one_preprint else "duplicate", "same-arxiv-id")
-        if tsim >= cfg.title_duplicate and not authors_conflict:
-            return result("maybe", "different-arxiv-id", "different arXiv ids")
-        return result("distinct", "different-arxiv-id")
-    # fuzzy fields
-    if tsim < cfg.title_maybe:
-        return result("distinct", "title")
-    if numbers_differ:
-        label: Label = (
-            "maybe" if tsim >= cfg.title_duplicate and not authors_conflict else ("distinct")
+        label: Label = "maybe" if similar and not authors_conflict else "distinct"
+        return result(
+            label,
+            "different-doi",
+            "records with different DOIs are never merged automatically (a "
+            "conference paper and its journal extension?)"
+            if label == "maybe"
+            else "",
         )
+    one_preprint = a.preprint != b.preprint
+    if a.arxiv and b.arxiv:
+        if a.arxiv != b.arxiv:
+            label = "maybe" if tsim >= cfg.title_duplicate and not authors_conflict else "distinct"
+            return result(label, "different-arxiv-id")
+        if tsim < 0.8 and not tc.prefix:
+            return result(
+                "maybe", "same-arxiv-different-title", "same arXiv id but different titles"
+            )
+        return result("version" if one_preprint else "duplicate", "same-arxiv-id")
+    # fuzzy fields
+    if not similar:
+        return result("distinct", "title")
+    if tc.numbers_differ:
+        label = "maybe" if tsim >= cfg.title_duplicate and not authors_conflict else "distinct"
         return result(label, "title-numbers-differ", "the titles differ in a number")
+    if tc.word_changed:
+        label = "maybe" if not authors_conflict else "distinct"
+        return result(label, "title-word-differs", "a word of the title was replaced")
     if authors_conflict:
         if tsim >= 0.99 and len(a.title) >= cfg.min_title_chars:
-            return result("maybe", "same-title-different-authors")
-        return result("distinct", "authors")
+            return result("maybe", "authors-differ", "same title, different authors")
+        return result("distinct", "authors-differ")
     if tsim < cfg.title_duplicate:
         if asim is not None and asim >= cfg.author_match and (ydiff is None or ydiff <= 1):
             return result("maybe", "similar-title")
         return result("distinct", "title")
     short_title = len(min(a.title, b.title, key=len)) < cfg.min_title_chars
+    long_title = len(min(a.title, b.title, key=len)) >= 40
     if one_preprint:
         if ydiff is not None and ydiff > cfg.max_preprint_gap:
             return result("maybe", "preprint-year-gap")
         if asim is not None and asim >= cfg.author_match and not short_title:
             return result("version", "title+authors(preprint)")
+        if asim is None and tsim >= 0.98 and long_title and (ydiff is None or ydiff <= 1):
+            return result("version", "long-title(preprint,no-authors)")
         return result("maybe", "preprint-title-only")
+    venue_conflict = (
+        a.venue_class in ("journal", "conference")
+        and b.venue_class in ("journal", "conference")
+        and a.venue_class != b.venue_class
+    )
+    if venue_conflict:
+        return result(
+            "maybe",
+            "journal-vs-conference",
+            "same title in a journal and a conference: an extended version?",
+        )
     if asim is None:
-        if ydiff == 0 and not short_title and tsim >= 0.97 and (vsim is None or vsim >= 0.6):
-            return result("duplicate", "title+year(no-authors)")
+        venue_ok = vsim is not None and vsim >= 0.6
+        if (
+            tsim >= 0.97
+            and not short_title
+            and venue_ok
+            and (ydiff == 0 or (ydiff is None and long_title and vsim is not None and vsim >= 0.8))
+        ):
+            return result("duplicate", "title+venue+year(no-authors)")
         return result("maybe", "title-without-authors")
     if asim < cfg.author_match:
         return result("maybe", "title+some-authors")
@@ -567,80 +696,133 @@ class _UnionFind:
         return x
 
 
+def _edge_quality(p: PairResult | None) -> tuple[float, float, float, float]:
+    """How good a match is: decisions first, then closest year, rule, title and authors."""
+    if p is None:
+        return (9.0, 0.0, 0.0, 0.0)
+    year = -float(p.year_diff) if p.year_diff is not None else -0.5
+    return (_RULE_STRENGTH.get(p.rule, 1.0), year, round(p.title_sim, 3), p.author_sim or 0.0)
+
+
 _RULE_STRENGTH = {"decision": 4.0, "same-doi": 3.0, "same-arxiv-id": 2.5}
 
 
 def _cluster(
     n: int,
-    records: list[Record],
     keys: list[_Keys],
-    edges: list[PairResult],
-    must_link: list[PairDecision],
-    cannot_link: set[frozenset[str]],
-    index: dict[str, int],
+    edges: list[tuple[int, int, PairResult | None]],
+    cannot_link: dict[tuple[int, int], str],
 ) -> tuple[list[list[int]], list[PairResult]]:
+    """Connected components of the match graph, split where they would break a constraint.
+
+    ``edges`` are (i, j, pair) with pair None for a decision 'duplicate' (a must-link, which
+    may join different DOIs: a person decided it). ``cannot_link`` maps (i, j) with i < j to
+    the reason the two records must stay apart.
+    """
     import networkx as nx
 
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
-    for p in edges:
-        graph.add_edge(index[p.record_id_a], index[p.record_id_b], pair=p)
-    for d in must_link:
-        graph.add_edge(index[d.record_id_a], index[d.record_id_b], pair=None, forced=True)
+    for i, j, p in edges:
+        graph.add_edge(i, j, pair=p)
+    comp_of: dict[int, int] = {}
+    components = [sorted(c) for c in nx.connected_components(graph)]
+    for c, members in enumerate(components):
+        for i in members:
+            comp_of[i] = c
+    conflicted = {comp_of[i] for (i, j) in cannot_link if comp_of[i] == comp_of[j]}
+    cannot_adj: dict[int, set[int]] = defaultdict(set)
+    for i, j in cannot_link:
+        cannot_adj[i].add(j)
+        cannot_adj[j].add(i)
     clusters: list[list[int]] = []
     skipped: list[PairResult] = []
-    for comp in nx.connected_components(graph):
-        members = sorted(comp)
+    for c, members in enumerate(components):
         if len(members) == 1:
             clusters.append(members)
             continue
         dois = {keys[i].doi for i in members if keys[i].doi}
-        has_cannot = (
-            any(
-                frozenset((records[i].record_id, records[j].record_id)) in cannot_link
-                for i in members
-                for j in members
-                if i < j
-            )
-            if len(members) <= 50
-            else True
-        )
-        if len(dois) <= 1 and not has_cannot:
+        if len(dois) <= 1 and c not in conflicted:
             clusters.append(members)
             continue
-        # constrained merge: strongest edges first, never join different DOIs or cannot-links
+        # constrained merge: strongest edges first; skip an edge that would join different
+        # DOIs or two records that must stay apart
         sets = _UnionFind(members)
         doi_of = {i: ({keys[i].doi} if keys[i].doi else set()) for i in members}
-        ids_of = {i: {records[i].record_id} for i in members}
-        find = sets.find
-
-        sub_edges = []
-        for u, v, data in graph.subgraph(members).edges(data=True):
-            p = data.get("pair")
-            strength = (
-                10.0
-                if data.get("forced")
-                else _RULE_STRENGTH.get(p.rule if p else "", 1.0 + (p.title_sim if p else 0.0))
+        member_of = {i: {i} for i in members}
+        sub = graph.subgraph(members)
+        # A record matching two records that must stay apart (a preprint matching a conference
+        # paper and its journal extension; a cut title matching 'X, Part 1' and 'X, Part 2')
+        # keeps only its clearly best match (closest year, then rule and scores); on a tie
+        # none of its conflicting matches is used.
+        dropped: dict[tuple[int, int], str] = {}
+        for u in members:
+            nbrs = list(sub.neighbors(u))
+            if len(nbrs) < 2 or not any(cannot_adj.get(x, set()).intersection(nbrs) for x in nbrs):
+                continue
+            ranked = sorted(
+                nbrs, key=lambda x: _edge_quality(sub.edges[u, x].get("pair")), reverse=True
             )
-            sub_edges.append((strength, u, v, p, bool(data.get("forced"))))
+            best = ranked[0]
+            rivals = [x for x in ranked[1:] if x in cannot_adj.get(best, set())]
+            tie = any(
+                _edge_quality(sub.edges[u, x].get("pair"))
+                == _edge_quality(sub.edges[u, best].get("pair"))
+                for x in rivals
+            )
+            for x in ranked:
+                conflicting = x in cannot_adj.get(best, set()) or (
+                    tie and (x == best or any(y in cannot_adj.get(x, set()) for y in nbrs))
+                )
+                if conflicting:
+                    y = best if x != best else rivals[0]
+                    dropped[(min(u, x), max(u, x))] = (
+                        "matches records that are different works: "
+                        + cannot_link[(min(x, y), max(x, y))]
+                        if (min(x, y), max(x, y)) in cannot_link
+                        else "matches records that are different works"
+                    )
+        sub_edges = []
+        for u, v, data in sub.edges(data=True):
+            p = data.get("pair")
+            reason = dropped.get((min(u, v), max(u, v)))
+            if p is not None and reason:
+                skipped.append(
+                    PairResult(
+                        p.record_id_a,
+                        p.record_id_b,
+                        "maybe",
+                        p.rule,
+                        p.title_sim,
+                        p.author_sim,
+                        p.year_diff,
+                        p.venue_sim,
+                        p.doi,
+                        reason,
+                    )
+                )
+                continue
+            strength = 10.0 if p is None else _RULE_STRENGTH.get(p.rule, 1.0 + p.title_sim)
+            sub_edges.append((strength, min(u, v), max(u, v), p))
         sub_edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-        for _strength, u, v, p, is_forced in sub_edges:
-            ru, rv = find(u), find(v)
+        for _strength, u, v, p in sub_edges:
+            ru, rv = sets.find(u), sets.find(v)
             if ru == rv:
                 continue
             du, dv = doi_of[ru], doi_of[rv]
-            conflict_doi = not is_forced and bool(du) and bool(dv) and not (du <= dv or dv <= du)
-            conflict_cannot = any(
-                frozenset((x, y)) in cannot_link for x in ids_of[ru] for y in ids_of[rv]
-            )
-            if conflict_doi or conflict_cannot:
+            conflict = ""
+            if p is not None and du and dv and not (du <= dv or dv <= du):
+                conflict = f"would join records with different DOIs ({', '.join(sorted(du | dv))})"
+            else:
+                small, big = sorted((member_of[ru], member_of[rv]), key=len)
+                for x in small:
+                    hit = cannot_adj.get(x, set()) & big
+                    if hit:
+                        y = min(hit)
+                        conflict = "would join " + cannot_link[(min(x, y), max(x, y))]
+                        break
+            if conflict:
                 if p is not None:
-                    reason = (
-                        "would join records with different DOIs "
-                        f"({', '.join(sorted(doi_of[ru] | doi_of[rv]))})"
-                        if conflict_doi
-                        else "would join a pair decided 'not duplicate'"
-                    )
                     skipped.append(
                         PairResult(
                             p.record_id_a,
@@ -652,16 +834,16 @@ def _cluster(
                             p.year_diff,
                             p.venue_sim,
                             p.doi,
-                            reason,
+                            conflict,
                         )
                     )
                 continue
             sets.parent[rv] = ru
             doi_of[ru] |= doi_of[rv]
-            ids_of[ru] |= ids_of[rv]
+            member_of[ru] |= member_of.pop(rv)
         groups: dict[int, list[int]] = defaultdict(list)
         for i in members:
-            groups[find(i)].append(i)
+            groups[sets.find(i)].append(i)
         clusters.extend(sorted(g) for g in groups.values())
     clusters.sort(key=lambda c: c[0])
     return clusters, skipped
@@ -860,15 +1042,28 @@ def dedupe(
                 "decision",
             )
         )
-    edges = [p for p in final if p.label in ("duplicate", "version") and p.decided_by == "rules"]
-    must = [d for d in decisions if d.decision == "duplicate"]
-    cannot = {
-        frozenset((d.record_id_a, d.record_id_b))
-        for d in decisions
-        if d.decision == "not duplicate"
-    }
+    edges: list[tuple[int, int, PairResult | None]] = [
+        (index[p.record_id_a], index[p.record_id_b], p)
+        for p in final
+        if p.label in ("duplicate", "version") and p.decided_by == "rules"
+    ]
+    cannot: dict[tuple[int, int], str] = {}
+    for p in pairs:
+        if p.rule in CONFLICT_RULES and p.label in ("maybe", "distinct"):
+            i, j = sorted((index[p.record_id_a], index[p.record_id_b]))
+            cannot[(i, j)] = f"{p.record_id_a} and {p.record_id_b} ({p.rule})"
+    for d in decisions:
+        i, j = sorted((index[d.record_id_a], index[d.record_id_b]))
+        if d.decision == "duplicate":
+            edges.append((i, j, None))
+            cannot.pop((i, j), None)
+        else:
+            cannot[(i, j)] = (
+                f"{d.record_id_a} and {d.record_id_b}, decided 'not duplicate' "
+                f"(decisions file line {d.line})"
+            )
     report(progress, "dedupe: clusters", 0, 1)
-    clusters, skipped = _cluster(n, records, keys, edges, must, cannot, index)
+    clusters, skipped = _cluster(n, keys, edges, cannot)
     report(progress, "dedupe: clusters", 1, 1)
     cluster_of: dict[str, str] = {}
     works: list[Work] = []
