@@ -1,4 +1,6 @@
-"""Build the labelled deduplication set from real records (run: python -m tests.search.dedupe_labelled).
+"""Build the labelled deduplication set from real records.
+
+Run: ``python -m tests.search.dedupe_labelled`` (writes data/dedupe_labelled.csv).
 
 Bases (real records of the review):
 
