@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel
 
 from slr.errors import ValidationReport
 from slr.search.normalise import (
@@ -74,9 +76,10 @@ class DedupeConfig(BaseModel):
         default=3, description="years between a preprint and its publication"
     )
     max_block: int = Field(
-        default=60, description="larger blocks use a sorted-neighbourhood window"
+        default=12, description="larger blocks use a sorted-neighbourhood window"
     )
-    window: int = Field(default=8, description="window of the sorted-neighbourhood search")
+    window: int = Field(default=6, description="window of the sorted-neighbourhood search")
+    author_window: int = Field(default=3, description="window in first-author + year blocks")
     prefix_words: int = Field(
         default=4, description="title words in the prefix/suffix blocking keys"
     )
@@ -154,6 +157,7 @@ class DedupeResult:
     pairs: list[PairResult]
     review: list[PairResult]
     decisions_applied: int = 0
+    candidates: int = 0
     config: DedupeConfig = field(default_factory=lambda: DedupeConfig())
 
     @property
@@ -440,7 +444,6 @@ def _word_changed(ta: list[str], tb: list[str]) -> bool:
     ('optimisation') and joined words ('finetuning' vs 'fine tuning') do not count; an inserted
     or dropped word does not count either.
     """
-    from rapidfuzz.distance import OSA
 
     def typo_like(w: str, v: str) -> bool:
         return OSA.distance(w, v) <= (1 if min(len(w), len(v)) < 6 else 2)
@@ -459,8 +462,6 @@ def _word_changed(ta: list[str], tb: list[str]) -> bool:
 
 def _compare_titles(a: _Keys, b: _Keys, cfg: DedupeConfig) -> _TitleComparison:
     """Similarity of two titles; a title cut with '…' is compared with the other's prefix."""
-    from rapidfuzz.distance import Indel
-
     ta, tb = a.title, b.title
     if a.truncated or b.truncated:
         short, long_ = (a, b) if len(ta) <= len(tb) else (b, a)
@@ -484,16 +485,14 @@ def _author_sim(a: list[str], b: list[str]) -> float | None:
     """Overlap coefficient of family names (order-free, tolerant to one-letter typos)."""
     if not a or not b:
         return None
-    from rapidfuzz.distance import Indel
-
     small, big = (a, b) if len(a) <= len(b) else (b, a)
     big_set = set(big)
     hits = 0
     for name in small:
-        if (
-            name in big_set
-            or len(name) >= 4
-            and any(Indel.normalized_similarity(name, other) >= 0.85 for other in big)
+        if name in big_set or (
+            len(name) >= 4
+            and process.extractOne(name, big, scorer=Indel.normalized_similarity, score_cutoff=0.85)
+            is not None
         ):
             hits += 1
     return hits / len(small)
@@ -502,8 +501,6 @@ def _author_sim(a: list[str], b: list[str]) -> float | None:
 def _venue_sim(a: str, b: str) -> float | None:
     if not a or not b:
         return None
-    from rapidfuzz import fuzz
-
     return fuzz.token_set_ratio(a, b) / 100.0
 
 
@@ -516,6 +513,9 @@ CONFLICT_RULES = frozenset(
         "title-numbers-differ",
         "title-word-differs",
         "authors-differ",
+        "journal-vs-conference",
+        "year-differs",
+        "preprint-year-gap",
     }
 )
 
@@ -523,6 +523,15 @@ CONFLICT_RULES = frozenset(
 def _compare(ra: Record, rb: Record, a: _Keys, b: _Keys, cfg: DedupeConfig) -> PairResult:
     tc = _compare_titles(a, b, cfg)
     tsim = tc.sim
+    if (
+        tsim < cfg.title_maybe
+        and not (a.doi and a.doi == b.doi)
+        and not (a.arxiv and a.arxiv == b.arxiv)
+    ):
+        # clearly different titles and no shared identifier: nothing else can make a match
+        return PairResult(
+            ra.record_id, rb.record_id, "distinct", "title", tsim, None, None, None, ""
+        )
     asim = _author_sim(a.authors, b.authors)
     ydiff = abs(a.year - b.year) if a.year is not None and b.year is not None else None
     vsim = _venue_sim(a.venue, b.venue)
@@ -673,7 +682,9 @@ def _candidate_pairs(keys: list[_Keys], cfg: DedupeConfig) -> set[tuple[int, int
                     pairs.add((mx, my) if mx < my else (my, mx))
         else:
             ordered = sorted(members, key=lambda i: keys[i].title)
-            w = cfg.window
+            # in an author-year block, titles differing in the middle (a typo in a short
+            # title that spoils both its prefix and suffix keys) sort next to each other
+            w = cfg.author_window if kind == "author-year" else cfg.window
             for x in range(len(ordered)):
                 for y in range(x + 1, min(x + w + 1, len(ordered))):
                     a, b = ordered[x], ordered[y]
@@ -751,37 +762,24 @@ def _cluster(
         doi_of = {i: ({keys[i].doi} if keys[i].doi else set()) for i in members}
         member_of = {i: {i} for i in members}
         sub = graph.subgraph(members)
-        # A record matching two records that must stay apart (a preprint matching a conference
-        # paper and its journal extension; a cut title matching 'X, Part 1' and 'X, Part 2')
-        # keeps only its clearly best match (closest year, then rule and scores); on a tie
-        # none of its conflicting matches is used.
+        # Edges are added best first (see _edge_quality), so a preprint joins the conference
+        # paper of its year rather than the later journal extension. A record whose best
+        # matches are tied between records that must stay apart (a cut title matching both
+        # 'X, Part 1' and 'X, Part 2') is ambiguous: those matches go to review.
         dropped: dict[tuple[int, int], str] = {}
         for u in members:
             nbrs = list(sub.neighbors(u))
-            if len(nbrs) < 2 or not any(cannot_adj.get(x, set()).intersection(nbrs) for x in nbrs):
+            if len(nbrs) < 2:
                 continue
-            ranked = sorted(
-                nbrs, key=lambda x: _edge_quality(sub.edges[u, x].get("pair")), reverse=True
-            )
-            best = ranked[0]
-            rivals = [x for x in ranked[1:] if x in cannot_adj.get(best, set())]
-            tie = any(
-                _edge_quality(sub.edges[u, x].get("pair"))
-                == _edge_quality(sub.edges[u, best].get("pair"))
-                for x in rivals
-            )
-            for x in ranked:
-                conflicting = x in cannot_adj.get(best, set()) or (
-                    tie and (x == best or any(y in cannot_adj.get(x, set()) for y in nbrs))
-                )
-                if conflicting:
-                    y = best if x != best else rivals[0]
-                    dropped[(min(u, x), max(u, x))] = (
-                        "matches records that are different works: "
-                        + cannot_link[(min(x, y), max(x, y))]
-                        if (min(x, y), max(x, y)) in cannot_link
-                        else "matches records that are different works"
-                    )
+            quality = {x: _edge_quality(sub.edges[u, x].get("pair")) for x in nbrs}
+            top = max(quality.values())
+            tops = [x for x in nbrs if quality[x] == top]
+            clash = [(x, y) for x in tops for y in tops if x < y and y in cannot_adj.get(x, ())]
+            if clash:
+                x0, y0 = clash[0]
+                why = "matches records that are different works: " + cannot_link[(x0, y0)]
+                for x in tops:
+                    dropped[(min(u, x), max(u, x))] = why
         sub_edges = []
         for u, v, data in sub.edges(data=True):
             p = data.get("pair")
@@ -802,9 +800,8 @@ def _cluster(
                     )
                 )
                 continue
-            strength = 10.0 if p is None else _RULE_STRENGTH.get(p.rule, 1.0 + p.title_sim)
-            sub_edges.append((strength, min(u, v), max(u, v), p))
-        sub_edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+            sub_edges.append((_edge_quality(p), min(u, v), max(u, v), p))
+        sub_edges.sort(key=lambda e: (tuple(-x for x in e[0]), e[1], e[2]))
         for _strength, u, v, p in sub_edges:
             ru, rv = sets.find(u), sets.find(v)
             if ru == rv:
@@ -853,13 +850,56 @@ def _cluster(
 
 
 def _has_mixed_case(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and any(c.isupper() for c in letters) and any(c.islower() for c in letters)
+    return text != text.lower() and text != text.upper()
+
+
+def _single(rec: Record, k: _Keys) -> Work:
+    """A work of one record: its values as they are (the common case, kept fast)."""
+    rid = rec.record_id
+    present = (
+        "title",
+        "authors",
+        "year",
+        "venue",
+        "doi",
+        "abstract",
+        "url",
+        "volume",
+        "number",
+        "pages",
+        "publisher",
+    )
+    return Work.model_construct(
+        work_id=rid,
+        other_dois=[],
+        title=rec.title,
+        authors=rec.authors,
+        year=rec.year,
+        venue=rec.venue,
+        entry_type=rec.entry_type,
+        doi=k.doi,
+        arxiv_id=k.arxiv,
+        url=rec.url,
+        abstract=rec.abstract,
+        volume=rec.volume,
+        number=rec.number,
+        pages=rec.pages,
+        publisher=rec.publisher,
+        keywords=rec.keywords,
+        record_ids=[rid],
+        preprint_ids=[rid] if k.preprint else [],
+        sources=[rec.provenance.source],
+        provenance=[rec.provenance.location()],
+        field_sources={f: rid for f in present if getattr(rec, f, None)},
+    )
 
 
 def _merge(members: list[Record], keys: list[_Keys], work_id: str) -> Work:
+    if len(members) == 1:
+        return _single(members[0], keys[0])
     published = [r for r, k in zip(members, keys, strict=True) if not k.preprint]
     pool = published or members
+    pool_ids = {id(r) for r in pool}
     sources: dict[str, str] = {}
 
     def pick(name: str, candidates: list[tuple[object, Record]]) -> object:
@@ -873,7 +913,7 @@ def _merge(members: list[Record], keys: list[_Keys], work_id: str) -> Work:
         return (
             int(not r.title_truncated),
             int(_has_mixed_case(r.title)),
-            int(r in pool),
+            int(id(r) in pool_ids),
             len(r.title),
         )
 
@@ -900,7 +940,12 @@ def _merge(members: list[Record], keys: list[_Keys], work_id: str) -> Work:
 
     def venue_rank(r: Record) -> tuple[int, int, int, int]:
         v = r.venue or ""
-        return (int(r in pool), int(not r.extra.get("venue_truncated")), int(v in canon), len(v))
+        return (
+            int(id(r) in pool_ids),
+            int(not r.extra.get("venue_truncated")),
+            int(v in canon),
+            len(v),
+        )
 
     with_venue = [r for r in members if r.venue]
     venue = None
@@ -928,7 +973,7 @@ def _merge(members: list[Record], keys: list[_Keys], work_id: str) -> Work:
         abstract = best_a.abstract
         sources["abstract"] = best_a.record_id
 
-    ordered = pool + [r for r in members if r not in pool]
+    ordered = pool + [r for r in members if id(r) not in pool_ids]
     simple: dict[str, object] = {}
     for name in ("url", "volume", "number", "pages", "publisher"):
         simple[name] = pick(name, [(getattr(r, name), r) for r in ordered if getattr(r, name)])
@@ -1098,6 +1143,7 @@ def dedupe(
         pairs=pairs_out,
         review=unique_review,
         decisions_applied=applied,
+        candidates=len(candidates),
         config=cfg,
     )
 

@@ -70,6 +70,8 @@ def clean_text(value: object) -> str | None:
 
 def ascii_fold(text: str) -> str:
     """Drop diacritics and transliterate: 'Bissyandé' -> 'Bissyande', 'Krüger' -> 'Kruger'."""
+    if text.isascii():
+        return text
     text = text.translate(_TRANSLIT)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -377,6 +379,7 @@ def parse_authors(value: object, style: str) -> tuple[list[str], bool]:
     return names, truncated
 
 
+@lru_cache(maxsize=200_000)
 def author_key(name: str) -> str:
     """Matching key of one 'Family, Given' name: ASCII family name, letters only, lower case."""
     family = name.split(",", 1)[0]
@@ -463,6 +466,15 @@ def _venue_lookup_key(text: str) -> str:
 
 def venue_key(value: object) -> str:
     """Matching key of a venue: its canonical name if known, else the distinctive words."""
+    return _venue_key(value) if isinstance(value, str) else _venue_key_uncached(value)
+
+
+@lru_cache(maxsize=100_000)
+def _venue_key(value: str) -> str:
+    return _venue_key_uncached(value)
+
+
+def _venue_key_uncached(value: object) -> str:
     text = clean_text(value)
     if text is None:
         return ""
@@ -480,13 +492,17 @@ def venue_key(value: object) -> str:
     return _WS_RE.sub(" ", low).strip()
 
 
+@lru_cache(maxsize=100_000)
+def _venue_kind_cached(value: str) -> str | None:
+    return _venue_kinds().get(venue_key(value))
+
+
 def venue_kind(value: object) -> str | None:
     """'journal', 'conference' or 'preprint' when the venue is in the table."""
     text = clean_text(value)
     if text is None:
         return None
-    key = venue_key(text)
-    return _venue_kinds().get(key)
+    return _venue_kind_cached(text)
 
 
 @lru_cache(maxsize=1)
@@ -508,6 +524,14 @@ def add_venue_synonyms(mapping: dict[str, str]) -> None:
         if syn and name:
             _EXTRA_VENUES[_venue_lookup_key(syn)] = name
     venue_table.cache_clear()
+    _venue_key.cache_clear()
+    _venue_kind_cached.cache_clear()
+
+
+def reset_venue_synonyms() -> None:
+    """Forget synonyms added with :func:`add_venue_synonyms` (back to ``data/venues.csv``)."""
+    _EXTRA_VENUES.clear()
+    add_venue_synonyms({})
 
 
 def load_taxonomy_venues(path: str | Path) -> int:

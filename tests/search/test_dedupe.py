@@ -168,3 +168,16 @@ def test_dedupe_of_the_bundled_search_finds_no_duplicates():
     records = ingest_file(POP_EXPORT, id_prefix="gs").records
     result = dedupe(records)
     assert len(result.works) == 65 and result.duplicates_removed == 0
+
+
+def test_generated_set_with_known_duplicates():
+    # the benchmark's generator at a test-sized scale (benchmarks/bench_dedupe.py runs 1k-100k)
+    from slr.search.synthetic import generate_records
+
+    data = generate_records(2000, seed=7)
+    result = dedupe(data.records)
+    true, predicted = _pairs(data.gold), _pairs(result.cluster_of)
+    assert data.true_pairs == len(true) > 300
+    assert not predicted - true  # no false merge
+    assert len(true & predicted) / len(true) >= 0.99
+    assert result.candidates < 10 * len(data.records)  # blocking, not all pairs

@@ -138,5 +138,4 @@ def test_taxonomy_venues_extend_the_table(tmp_path):
             "AI Foundation Models and Software Engineering"
         )
     finally:
-        N._EXTRA_VENUES.clear()
-        N.venue_table.cache_clear()
+        N.reset_venue_synonyms()
