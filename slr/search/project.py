@@ -22,6 +22,7 @@ from slr.search.ingest import ingest_file
 from slr.search.progress import ProgressCallback, report
 from slr.search.records import IngestResult
 from slr.search.screen import Criteria, FinalDecision, ScreeningLog
+from slr.search.snowball import snowball
 
 SEARCH_FILE = "search.yaml"
 
@@ -149,12 +150,12 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
         path = folder / snow.file
         try:
             snowballed.extend(
-                ingest_file(
+                snowball(
                     path,
-                    format=snow.format,
-                    source=f"citation_searching:{snow.direction}",
+                    seed=snow.seed,
+                    direction=snow.direction,
+                    format=None if snow.format == "auto" else snow.format,
                     id_prefix=snow.id_prefix,
-                    via=f"{snow.direction}:{snow.seed}",
                 )
             )
         except SlrError as err:
