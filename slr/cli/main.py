@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import review_cmds
+from slr.cli import review_cmds, search_cmds
 
 app = typer.Typer(
     name="slr",
@@ -36,6 +36,7 @@ def _root(
 
 
 review_cmds.register(app)
+search_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

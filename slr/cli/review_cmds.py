@@ -8,7 +8,9 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    corpus = typer.Typer(help="Import and validate the corpus (papers and codings).", no_args_is_help=True)
+    corpus = typer.Typer(
+        help="Import and validate the corpus (papers and codings).", no_args_is_help=True
+    )
     app.add_typer(corpus, name="corpus")
 
     @corpus.command("check")

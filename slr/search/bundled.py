@@ -7,8 +7,8 @@ selection of papers (``final_paper_selection.md``), but no screening decisions. 
 * copies the export byte for byte into ``exports/`` and records its SHA-256, query and date (both
   read from the export itself) in ``search.yaml``;
 * writes ``criteria.yaml`` with two *derived* codes, and ``screening_log.csv`` with decisions
-  derived by matching each record to the final selection with slr's own deduplication: a record
-  that matches a finally selected paper is included (``IN-FS``), any other is excluded with
+  derived by matching each record's title to the final selection (:func:`match_final_selection`):
+  a record that matches a finally selected paper is included (``IN-FS``), any other is excluded with
   ``EX-NFS`` ("not in the final selection; reason not published"). The reviewer of every derived
   row is ``derived-from-final-selection``. No exclusion reason is invented.
 """
@@ -27,6 +27,7 @@ import yaml
 
 from slr.errors import ConfigError, display_path
 from slr.search.ingest import build_record, ingest_file
+from slr.search.normalise import title_key
 from slr.search.records import Provenance, Record
 from slr.search.screen import LOG_COLUMNS, LogEntry, Stage
 from slr.search.sources import MappedFields
@@ -48,7 +49,7 @@ criteria:
     kind: inclusion
     label: In the review's final selection (derived)
     description: >-
-      The record matches a paper of final_paper_selection.md (matched by slr's deduplication).
+      The record's title is the title of a paper of final_paper_selection.md.
   - code: EX-NFS
     kind: exclusion
     label: Not in the final selection (reason not published)
@@ -106,6 +107,27 @@ def read_final_selection(shared_dir: Path) -> list[Record]:
     return out
 
 
+def match_final_selection(records: list[Record], final: list[Record]) -> dict[str, str]:
+    """record_id -> paper id, for records whose title is a final-selection paper's title.
+
+    The rule is deliberately plain (same title after case, accents and punctuation are set
+    aside, and publication years at most one apart), so that derived decisions do not move
+    when deduplication rules are tuned.
+    """
+    by_title: dict[str, Record] = {}
+    for paper in final:
+        by_title[title_key(paper.title)] = paper
+    out = {}
+    for rec in records:
+        paper = by_title.get(title_key(rec.title))
+        if paper is None:
+            continue
+        if rec.year is not None and paper.year is not None and abs(rec.year - paper.year) > 1:
+            continue
+        out[rec.record_id] = paper.record_id
+    return out
+
+
 def _query_and_date(path: Path) -> tuple[str, str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -118,8 +140,6 @@ def _query_and_date(path: Path) -> tuple[str, str]:
 
 def import_pop_sample(shared_dir: str | Path, dest: str | Path) -> ImportSummary:
     """Write the bundled search project (export, search.yaml, criteria, derived decisions)."""
-    from slr.search.dedupe import dedupe
-
     shared_dir, dest = Path(shared_dir), Path(dest)
     src = shared_dir / "slr-peft" / "raw_paper_collection_sample.csv"
     if not src.is_file():
@@ -167,14 +187,7 @@ def import_pop_sample(shared_dir: str | Path, dest: str | Path) -> ImportSummary
         )
 
     records = ingest_file(export, format="pop_csv", source="google_scholar", id_prefix="gs")
-    final = read_final_selection(shared_dir)
-    result = dedupe(records.records + final)
-    paper_of = {}
-    for work in result.works:
-        pids = [rid for rid in work.record_ids if re.fullmatch(r"P\d+", rid)]
-        for rid in work.record_ids:
-            if pids and not re.fullmatch(r"P\d+", rid):
-                paper_of[rid] = pids[0]
+    paper_of = match_final_selection(records.records, read_final_selection(shared_dir))
     rows: list[LogEntry] = []
     included = []
     for rec in records.records:
@@ -232,7 +245,7 @@ Scholar (first 65 records), byte for byte |
 | `dedupe_decisions.csv` | manual duplicate / not duplicate decisions (none yet) |
 
 The review published no per-record screening decisions. The decisions in `screening_log.csv` are
-derived: a record that slr's deduplication matches to a paper of the final selection
+derived: a record whose title is the title of a paper of the final selection
 (`final_paper_selection.md`) is included (`IN-FS`); every other record is excluded with `EX-NFS`,
 "not in the final selection (reason not published)". Their reviewer is
 `derived-from-final-selection`. The PRISMA diagram built from them describes this sample only.

@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from slr.errors import ConfigError, SlrError, ValidationReport, display_path
+from slr.search.progress import ProgressCallback, report
 
 if TYPE_CHECKING:
     import numpy as np
@@ -645,6 +646,7 @@ def simulate_screening(
     n_prior_included: int = 1,
     n_prior_excluded: int = 1,
     batch_size: int = 10,
+    progress: ProgressCallback | None = None,
 ) -> SimulationResult:
     """Replay screening of a labelled set with active learning, against random order.
 
@@ -677,7 +679,9 @@ def simulate_screening(
         screened = list(prior)
         mask = np.zeros(n, dtype=bool)
         mask[screened] = True
+        task = f"simulate (seed {seed})"
         while not mask.all():
+            report(progress, task, int(mask.sum()), n)
             idx = np.flatnonzero(mask)
             clf = _model(model, seed)
             labels_seen = y[idx]
@@ -692,6 +696,7 @@ def simulate_screening(
                 pick = rest[top]
             screened.extend(int(i) for i in pick)
             mask[pick] = True
+        report(progress, task, n, n)
         order = np.array(screened)
         curve = _recall_curve(order, y)
         curves.append(curve)
