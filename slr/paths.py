@@ -24,7 +24,9 @@ def project_root(start: Path | None = None) -> Path:
     if env:
         root = Path(env)
         if not _is_root(root):
-            raise ConfigError(f"SLR_ROOT={env} has no taxonomy/ and corpus/ folders; unset it or fix it")
+            raise ConfigError(
+                f"SLR_ROOT={env} has no taxonomy/ and corpus/ folders; unset it or fix it"
+            )
         return root
     here = (start or Path.cwd()).resolve()
     for p in (here, *here.parents):

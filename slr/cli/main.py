@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import review_cmds, search_cmds
+from slr.cli import evaluate_cmds, review_cmds, search_cmds
 
 app = typer.Typer(
     name="slr",
@@ -23,6 +23,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain click help: `slr --help` must not pay for importing rich's markdown renderer
+    rich_markup_mode=None,
 )
 
 _state = {"verbose": False}
@@ -36,6 +38,7 @@ def _root(
 
 
 review_cmds.register(app)
+evaluate_cmds.register(app)
 search_cmds.register(app)
 
 
