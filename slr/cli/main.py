@@ -62,14 +62,18 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # click usage errors and friends
-        import click
+        try:
+            from click.exceptions import Abort, ClickException, Exit
+        except ImportError:  # typer >= 0.2x vendors click instead of depending on it
+            from typer import Abort, Exit
+            from typer._click.exceptions import ClickException
 
-        if isinstance(err, click.exceptions.ClickException):
+        if isinstance(err, ClickException):
             err.show()
             return err.exit_code
-        if isinstance(err, click.exceptions.Exit):
+        if isinstance(err, Exit):
             return err.exit_code
-        if isinstance(err, click.exceptions.Abort):
+        if isinstance(err, Abort):
             print("aborted", file=sys.stderr)
             return 1
         raise

@@ -69,11 +69,11 @@ def _show_ingest(result: Any, console: Any, limit: int = 20) -> None:
         )
     console.print(table)
     for rej in result.rejections[:limit]:
-        typer.echo(f"[yellow]rejected[/] {rej}", markup=True)
+        typer.echo(f"rejected {rej}")
     if len(result.rejections) > limit:
         typer.echo(f"... and {len(result.rejections) - limit} more rejections")
     for w in list(result.warnings)[:limit]:
-        typer.echo(f"[yellow]warning[/] {w}", markup=True)
+        typer.echo(f"warning {w}")
 
 
 def register(app: typer.Typer) -> None:
@@ -192,7 +192,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Append decisions to the screening log (earlier rows are never changed)."""
         from slr.search.project import run_search
-        from slr.search.screen import LogEntry, parse_stage
+        from slr.search.screen import LogEntry, parse_decision, parse_role, parse_stage
 
         run = run_search(_project(project))
         st = parse_stage(stage)
@@ -200,12 +200,12 @@ def register(app: typer.Typer) -> None:
             LogEntry(
                 st,
                 rid,
-                decision.lower().replace("-", "_"),
-                tuple(reason or ()),  # type: ignore[arg-type]
+                parse_decision(decision),
+                tuple(reason or ()),
                 reviewer,
-                role.lower(),
+                parse_role(role),
                 note=note,
-            )  # type: ignore[arg-type]
+            )
             for rid in record_ids
         ]
         run.log.append(entries, known_ids=run.work_of)
@@ -221,6 +221,7 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from slr.search.project import run_search
+        from slr.search.screen import parse_stage
 
         run = run_search(_project(project))
         table = Table(title=f"screening of {len(run.works)} works", title_justify="left")
@@ -249,8 +250,8 @@ def register(app: typer.Typer) -> None:
                     for k in ("include", "exclude", "maybe", "not_retrieved", "conflict")
                 ),
                 str(eligible - len(finals)),
-                ", ".join(run.log.reviewers(stage)),
-            )  # type: ignore[arg-type]
+                ", ".join(run.log.reviewers(parse_stage(stage))),
+            )
         _console().print(table)
 
     @screen.command("kappa")
@@ -417,18 +418,16 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Records found by backward/forward snowballing from an included paper."""
-        from slr.errors import ConfigError
         from slr.search.project import run_search
         from slr.search.records import write_records
-        from slr.search.snowball import add_snowball_source, snowball
+        from slr.search.snowball import add_snowball_source, parse_direction, snowball
 
-        if direction not in ("backward", "forward"):
-            raise ConfigError(f"--direction must be backward or forward, not {direction!r}")
+        way = parse_direction(direction)
         console = _console()
         if add:
             dest = add_snowball_source(
-                _project(project), file, seed=seed, direction=direction, format=format
-            )  # type: ignore[arg-type]
+                _project(project), file, seed=seed, direction=way, format=format
+            )
             typer.echo(f"added {dest} to the search project")
             return
         run = run_search(_project(project))
@@ -436,7 +435,7 @@ def register(app: typer.Typer) -> None:
         result = snowball(
             file,
             seed=seed,
-            direction=direction,  # type: ignore[arg-type]
+            direction=way,
             format=None if format == "auto" else format,
             included_ids=included,
         )

@@ -119,9 +119,10 @@ def match_final_selection(records: list[Record], final: list[Record]) -> dict[st
         by_title[title_key(paper.title)] = paper
     out = {}
     for rec in records:
-        paper = by_title.get(title_key(rec.title))
-        if paper is None:
+        match = by_title.get(title_key(rec.title))
+        if match is None:
             continue
+        paper = match
         if rec.year is not None and paper.year is not None and abs(rec.year - paper.year) > 1:
             continue
         out[rec.record_id] = paper.record_id

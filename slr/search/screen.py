@@ -67,6 +67,20 @@ def parse_stage(value: str) -> Stage:
     return stage  # type: ignore[return-value]
 
 
+def parse_decision(value: str) -> Decision:
+    decision = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if decision not in DECISIONS:
+        raise ConfigError(f"unknown decision {value!r}; use one of {', '.join(DECISIONS)}")
+    return decision  # type: ignore[return-value]
+
+
+def parse_role(value: str) -> Literal["reviewer", "adjudicator"]:
+    role = value.strip().lower()
+    if role not in ("reviewer", "adjudicator"):
+        raise ConfigError(f"unknown role {value!r}; use reviewer or adjudicator")
+    return role  # type: ignore[return-value]
+
+
 # -------------------------------------------------------------------------------------- criteria
 
 

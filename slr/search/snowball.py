@@ -23,6 +23,12 @@ from slr.search.records import IngestResult
 Direction = Literal["backward", "forward"]
 
 
+def parse_direction(value: str) -> Direction:
+    if value not in ("backward", "forward"):
+        raise ConfigError(f"direction must be 'backward' or 'forward', not {value!r}")
+    return value  # type: ignore[return-value]
+
+
 def snowball(
     path: str | Path,
     *,
@@ -37,8 +43,7 @@ def snowball(
     ``included_ids``: record ids of the included works; when given, ``seed`` must be one of them
     (snowballing starts from included papers).
     """
-    if direction not in ("backward", "forward"):
-        raise ConfigError(f"direction must be 'backward' or 'forward', not {direction!r}")
+    parse_direction(direction)
     if included_ids is not None and seed not in included_ids:
         raise ConfigError(
             f"snowballing starts from included papers; {seed!r} is not a record of an included "
