@@ -535,9 +535,11 @@ def reset_venue_synonyms() -> None:
 
 
 def load_taxonomy_venues(path: str | Path) -> int:
-    """Read synonyms from a taxonomy venues YAML file (list of {name, synonyms/aliases}).
+    """Add the review's venues (``taxonomy/venues.yaml``: ``name``, ``full_name``, ``synonyms``).
 
-    Returns how many synonyms were added; a missing file adds none.
+    Each venue's spellings map to the canonical name this module already uses for any of them
+    (``data/venues.csv``), else to its ``full_name``, so that both tables agree. Returns how
+    many spellings were added; a missing file adds none.
     """
     path = Path(path)
     if not path.is_file():
@@ -546,20 +548,35 @@ def load_taxonomy_venues(path: str | Path) -> int:
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     if isinstance(data, dict):
-        data = data.get("venues", data)
-        if isinstance(data, dict):
-            data = [{"name": k, **(v if isinstance(v, dict) else {})} for k, v in data.items()]
+        data = data.get("venues", [])
+    table = venue_table()
     mapping: dict[str, str] = {}
     for entry in data if isinstance(data, list) else []:
-        if not isinstance(entry, dict) or "name" not in entry:
+        if not isinstance(entry, dict) or not entry.get("name"):
             continue
-        name = str(entry["name"])
-        mapping[name] = entry.get("full_name") or name
+        spellings = [str(entry["name"])]
+        if entry.get("full_name"):
+            spellings.append(str(entry["full_name"]))
         for key in ("synonyms", "aliases", "abbreviations"):
-            for syn in entry.get(key) or []:
-                mapping[str(syn)] = entry.get("full_name") or name
+            spellings += [str(x) for x in entry.get(key) or []]
+        known = next((table[k] for k in map(_venue_lookup_key, spellings) if k in table), None)
+        canonical = known or str(entry.get("full_name") or entry["name"])
+        for spelling in spellings:
+            mapping[spelling] = canonical
     add_venue_synonyms(mapping)
     return len(mapping)
+
+
+def use_review_venues(root: str | Path | None = None) -> int:
+    """Load ``taxonomy/venues.yaml`` of the review when there is one (see above)."""
+    try:
+        from slr.paths import taxonomy_dir
+
+        return load_taxonomy_venues(
+            taxonomy_dir(Path(root) if root is not None else None) / "venues.yaml"
+        )
+    except Exception:  # no review around (a search project on its own): the table suffices
+        return 0
 
 
 @lru_cache(maxsize=1)

@@ -131,6 +131,11 @@ class SearchRun:
 def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) -> SearchRun:
     """Run ingest, dedupe and the screening state over a search project folder."""
     project, folder = SearchProject.load(folder)
+    from slr.search.normalise import use_review_venues
+
+    use_review_venues(
+        folder.parent.parent if (folder.parent.parent / "taxonomy").is_dir() else None
+    )
     problems = ValidationReport()
     ingested = IngestResult()
     snowballed = IngestResult()
