@@ -206,9 +206,10 @@ def test_simulation_beats_random_on_kitchenham():
         pytest.skip("shared/data not available")
     texts, labels = load_labelled_csv(path)
     assert len(texts) == 1704 and labels.sum() == 45  # SOURCE.md of the data set
-    result = simulate_screening(texts, labels, seeds=[0], batch_size=50)
-    # benchmarks/bench_screening.py: mean WSS@95 0.54 (logistic, batch 10, 5 seeds); random ~0
-    assert result.wss95[0] > 0.4
+    # naive Bayes keeps the test fast; benchmarks/bench_screening.py measured WSS@95 0.461 for
+    # it (0.538 for logistic regression), mean of 5 seeds, batch 10; random order ~0
+    result = simulate_screening(texts, labels, model="nb", seeds=[0], batch_size=25)
+    assert result.wss95[0] > 0.35
     assert result.wss95[0] > result.wss95_random[0] + 0.3
     assert result.recall_curves[0][-1] == 1.0
 
