@@ -77,11 +77,13 @@ def main() -> None:
     rows = []
     for n in args.sizes:
         runs = [run(n, seed) for seed in range(args.repeats)]
+        for r in runs:
+            tp, fp, fn = r["tp"], r["fp"], r["fn"]
+            r["precision"] = tp / (tp + fp) if tp + fp else 1.0
+            r["recall"] = tp / (tp + fn) if tp + fn else 1.0
+            r["f1"] = 2 * r["precision"] * r["recall"] / (r["precision"] + r["recall"])
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        tp, fp, fn = med["tp"], med["fp"], med["fn"]
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        recall = tp / (tp + fn) if tp + fn else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1, fp, fn = (med[k] for k in ("precision", "recall", "f1", "fp", "fn"))
         rows.append((med["n"], med["seconds"]))
         print(
             f"{med['n']:>8.0f} {med['seconds']:>8.2f} {med['peak_mb']:>8.0f} "
