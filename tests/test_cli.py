@@ -13,3 +13,11 @@ def test_help_runs_without_heavy_imports():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY=\n" in out.stdout or out.stdout.rstrip().endswith("HEAVY=")
     assert "Usage" in out.stdout
+
+
+def test_usage_error_is_a_message_not_a_traceback():
+    out = subprocess.run(
+        [sys.executable, "-m", "slr.cli.main", "build", "--bogus"], capture_output=True, text=True
+    )
+    assert out.returncode == 2
+    assert "No such option: --bogus" in out.stderr and "Traceback" not in out.stderr

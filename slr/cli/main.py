@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds
+from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds, search_cmds
 
 app = typer.Typer(
     name="slr",
@@ -39,6 +39,7 @@ def _root(
 
 review_cmds.register(app)
 evaluate_cmds.register(app)
+search_cmds.register(app)
 reproduce_cmds.register(app)
 
 
@@ -62,18 +63,35 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # click usage errors and friends
-        import click
-
-        if isinstance(err, click.exceptions.ClickException):
-            err.show()
-            return err.exit_code
-        if isinstance(err, click.exceptions.Exit):
-            return err.exit_code
-        if isinstance(err, click.exceptions.Abort):
+        kind = _click_kind(err)
+        if kind == "usage":
+            err.show()  # type: ignore[attr-defined]
+            return int(err.exit_code)  # type: ignore[attr-defined]
+        if kind == "exit":
+            return int(err.exit_code)  # type: ignore[attr-defined]
+        if kind == "abort":
             print("aborted", file=sys.stderr)
             return 1
         raise
     return 0
+
+
+def _click_kind(err: BaseException) -> str | None:
+    """'usage', 'exit' or 'abort' for click's exceptions, whether typer vendors click or not."""
+    import importlib
+
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            exc = importlib.import_module(module)
+        except ImportError:
+            continue
+        if isinstance(err, exc.ClickException):
+            return "usage"
+        if isinstance(err, exc.Exit):
+            return "exit"
+        if isinstance(err, exc.Abort):
+            return "abort"
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

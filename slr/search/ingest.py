@@ -1,0 +1,261 @@
+"""Ingest search exports: read, map and normalise every record, and account for each one.
+
+``ingest(paths)`` returns an :class:`IngestResult` whose books balance per file: records read =
+records accepted + records rejected (each rejection with file, line and reason). File-level
+problems (binary junk, unknown format, unreadable header) are collected over all files and raised
+once as a :class:`slr.errors.ValidationError`, so nothing is half-ingested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from slr.errors import SlrError, ValidationReport, display_path
+from slr.search.normalise import (
+    clean_text,
+    normalise_doi,
+    normalise_entry_type,
+    normalise_keywords,
+    normalise_pages,
+    normalise_title,
+    normalise_url,
+    normalise_venue,
+    normalise_year,
+    parse_arxiv_id,
+    parse_authors,
+    venue_kind,
+)
+from slr.search.progress import ProgressCallback, report
+from slr.search.records import FileStats, IngestResult, Provenance, Record, Rejection
+from slr.search.sources import MappedFields, RawRecord, RawRejection, detect_format, get_format
+from slr.search.sources.base import SourceFormat
+
+
+class RecordRejected(SlrError):
+    """One record cannot be accepted (the reason goes into the ingest accounting)."""
+
+
+def id_prefix_for(path: str | Path) -> str:
+    """Default record-id prefix of a file: its name without suffix, as a slug."""
+    stem = Path(path).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return slug or "records"
+
+
+def build_record(mapped: MappedFields, *, record_id: str, provenance: Provenance) -> Record:
+    """Normalise mapped fields into a :class:`Record`; raise RecordRejected if unusable."""
+    title, title_truncated = normalise_title(mapped.title)
+    if title is None:
+        raise RecordRejected(
+            "empty title; every record needs a title to be deduplicated and "
+            "screened (fix the export or drop the record)"
+        )
+    if len(re.sub(r"[\W_]+", "", title)) < 2:
+        raise RecordRejected(f"title {title!r} has no words; fix the export or drop the record")
+    extra = {k: v for k, v in ((k, clean_text(v)) for k, v in mapped.extra.items()) if v}
+    authors, authors_truncated = parse_authors(mapped.authors, mapped.author_style)
+    year = normalise_year(mapped.year)
+    if mapped.year and year is None:
+        extra["year_as_exported"] = str(mapped.year)
+    doi = normalise_doi(mapped.doi)
+    if clean_text(mapped.doi) and doi is None:
+        extra["doi_as_exported"] = str(clean_text(mapped.doi))
+    arxiv = parse_arxiv_id(mapped.arxiv) if mapped.arxiv else None
+    arxiv_id = None
+    if arxiv is not None:
+        arxiv_id = arxiv[0]
+        if arxiv[1] is not None:
+            extra["arxiv_version"] = str(arxiv[1])
+    venue, venue_truncated = normalise_venue(mapped.venue)
+    if venue_truncated:
+        extra["venue_truncated"] = "true"
+    for alt in mapped.venue_alternatives:
+        alt_venue, _ = normalise_venue(alt)
+        if alt_venue and venue is None:
+            venue = alt_venue
+    entry_type = normalise_entry_type(mapped.entry_type, default="misc")
+    if entry_type == "misc" and venue:
+        kind = venue_kind(venue)
+        entry_type = {"journal": "article", "conference": "inproceedings"}.get(kind or "", "misc")
+    abstract = clean_text(mapped.abstract)
+    if abstract and (abstract.startswith(("…", "...")) or abstract.endswith(("…", "..."))):
+        extra["abstract_truncated"] = "true"
+    if mapped.key and str(mapped.key) not in extra.values():
+        extra["source_id"] = str(mapped.key)
+    return Record(
+        record_id=record_id,
+        title=title,
+        title_truncated=title_truncated,
+        entry_type=entry_type,
+        authors=authors,
+        authors_truncated=authors_truncated,
+        year=year,
+        venue=venue,
+        volume=clean_text(mapped.volume),
+        number=clean_text(mapped.number),
+        pages=normalise_pages(mapped.pages, mapped.start_page, mapped.end_page),
+        doi=doi,
+        arxiv_id=arxiv_id,
+        url=normalise_url(mapped.url),
+        abstract=abstract,
+        publisher=clean_text(mapped.publisher),
+        issn=clean_text(mapped.issn),
+        isbn=clean_text(mapped.isbn),
+        keywords=(
+            [k for k in (clean_text(x) for x in mapped.keywords) if k]
+            if isinstance(mapped.keywords, list)
+            else normalise_keywords(mapped.keywords)
+        ),
+        extra=extra,
+        provenance=provenance,
+    )
+
+
+def ingest_text(
+    text: str,
+    *,
+    file: str,
+    fmt: SourceFormat,
+    source: str | None = None,
+    id_prefix: str | None = None,
+    via: str | None = None,
+    encoding: str = "utf-8",
+) -> IngestResult:
+    """Ingest already-decoded text of one export with a known format."""
+    result = IngestResult()
+    stats = FileStats(
+        file=file, format=fmt.name, encoding=encoding, source=source or fmt.default_source
+    )
+    prefix = id_prefix or id_prefix_for(file)
+    keys_seen: dict[str, int] = {}
+    for item in fmt.read(text, file):
+        stats.read += 1
+        if isinstance(item, RawRejection):
+            stats.rejected += 1
+            result.rejections.append(Rejection(file, item.line, item.row, item.reason))
+            continue
+        try:
+            record, key = _accept(item, fmt, stats, prefix, via)
+        except RecordRejected as err:
+            stats.rejected += 1
+            result.rejections.append(Rejection(file, item.line, item.row, str(err)))
+            continue
+        except Exception as err:  # a mapping bug must not lose the record silently
+            stats.rejected += 1
+            result.rejections.append(
+                Rejection(
+                    file,
+                    item.line,
+                    item.row,
+                    f"could not map this record ({type(err).__name__}: {err}); please "
+                    "report it with the record attached",
+                )
+            )
+            continue
+        for warning in item.warnings:
+            result.warnings.add(file, warning, line=item.line)
+        if key:
+            if key in keys_seen:
+                result.warnings.add(
+                    file,
+                    f"id '{key}' already used by the record at line {keys_seen[key]}; both kept "
+                    "(deduplication will compare them)",
+                    line=item.line,
+                )
+            else:
+                keys_seen[key] = item.line
+        stats.accepted += 1
+        result.records.append(record)
+    result.files.append(stats)
+    result.check_accounting()
+    return result
+
+
+def _accept(
+    item: RawRecord, fmt: SourceFormat, stats: FileStats, prefix: str, via: str | None
+) -> tuple[Record, str | None]:
+    mapped = fmt.map_fields(item)
+    provenance = Provenance(
+        file=stats.file, line=item.line, row=item.row, source=stats.source, format=fmt.name, via=via
+    )
+    record = build_record(mapped, record_id=f"{prefix}:{item.row}", provenance=provenance)
+    return record, (str(mapped.key).strip() or None) if mapped.key else None
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    format: str | None = None,
+    source: str | None = None,
+    id_prefix: str | None = None,
+    via: str | None = None,
+) -> IngestResult:
+    """Ingest one export; raises InputFormatError if the file as a whole is unusable."""
+    from slr.search.encoding import read_text
+
+    path = Path(path)
+    shown = display_path(path)
+    decoded = read_text(path)
+    text = decoded.text
+    fmt = get_format(format) if format and format != "auto" else detect_format(text, path)
+    return ingest_text(
+        text,
+        file=shown,
+        fmt=fmt,
+        source=source,
+        id_prefix=id_prefix or id_prefix_for(path),
+        via=via,
+        encoding=decoded.encoding,
+    )
+
+
+def _add_file_problem(problems: ValidationReport, path: Path, message: str) -> None:
+    """Turn 'file:LINE: message' into a Problem with file and line set."""
+    shown = display_path(path)
+    m = re.match(rf"^{re.escape(shown)}(?::(\d+))?: (.*)$", message, re.DOTALL)
+    if m:
+        problems.add(path, m.group(2), line=int(m.group(1)) if m.group(1) else None)
+    else:
+        problems.add(path, message)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    *,
+    format: str | None = None,
+    source: str | None = None,
+    id_prefixes: Sequence[str] | None = None,
+    via: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    """Ingest several exports; file-level problems of all files are raised together at the end."""
+    path_list = [Path(p) for p in paths]
+    if id_prefixes is not None and len(id_prefixes) != len(path_list):
+        raise SlrError(
+            f"{len(id_prefixes)} id prefixes for {len(path_list)} files; give one per file"
+        )
+    problems = ValidationReport()
+    result = IngestResult()
+    prefixes: dict[str, str] = {}
+    for i, path in enumerate(path_list):
+        report(progress, "ingest", i, len(path_list))
+        prefix = id_prefixes[i] if id_prefixes else id_prefix_for(path)
+        if prefix in prefixes:
+            problems.add(
+                path,
+                f"record-id prefix '{prefix}' is also used by {prefixes[prefix]}",
+                fix="rename one file or pass distinct --id-prefix values",
+            )
+            continue
+        prefixes[prefix] = display_path(path)
+        try:
+            result.extend(
+                ingest_file(path, format=format, source=source, id_prefix=prefix, via=via)
+            )
+        except SlrError as err:
+            _add_file_problem(problems, path, str(err))
+    report(progress, "ingest", len(path_list), len(path_list))
+    problems.raise_if_any("search exports")
+    return result

@@ -1,0 +1,157 @@
+"""Normalisers: each expected value is the canonical form of the input written beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from slr.search import normalise as N
+
+
+@pytest.mark.parametrize(
+    "raw,doi",
+    [
+        ("10.1145/3540250.3549113", "10.1145/3540250.3549113"),
+        ("https://doi.org/10.1109/TSE.2023.3313881", "10.1109/tse.2023.3313881"),
+        ("http://dx.doi.org/10.1007/s10664-024-10457-5.", "10.1007/s10664-024-10457-5"),
+        ("doi: 10.1145/3597503.3608132", "10.1145/3597503.3608132"),
+        ("https://dl.acm.org/doi/abs/10.1145/3597503.3608132", "10.1145/3597503.3608132"),
+        ("10.1145%2f3540250.3549113", "10.1145/3540250.3549113"),  # Scopus link encoding
+        ("not a doi", None),
+        ("", None),
+    ],
+)
+def test_doi(raw, doi):
+    assert N.normalise_doi(raw) == doi
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("arXiv preprint arXiv:2410.09812", ("2410.09812", None)),
+        ("https://arxiv.org/pdf/2204.08653v2", ("2204.08653", 2)),
+        ("10.48550/arXiv.2212.05901", ("2212.05901", None)),
+        ("arXiv:cs/0112017v1", ("cs/0112017", 1)),
+        ("pages 2410.09812", None),  # no arXiv context: not an id
+        ("arXiv:1713.00001", None),  # month 13 does not exist
+    ],
+)
+def test_arxiv(raw, expected):
+    assert N.parse_arxiv_id(raw) == expected
+
+
+def test_titles():
+    # Google Scholar cuts long titles with "…"
+    assert N.normalise_title("leveraging feature location to extract the clone-and-own …") == (
+        "leveraging feature location to extract the clone-and-own",
+        True,
+    )
+    assert N.normalise_title("{LoRA}: Low-Rank {A}daptation") == (
+        "LoRA: Low-Rank Adaptation",
+        False,
+    )
+    assert N.title_key("Naïve  Fine-Tuning: A Study!") == N.title_key("naive fine tuning a study")
+    assert N.title_numbers(N.title_key("GPT-4 vs GPT-3.5")) == frozenset({"4", "3", "5"})
+
+
+@pytest.mark.parametrize(
+    "raw,style,names,truncated",
+    [
+        ("S Liu, J Keung, Z Yang…", "initials_family", ["Liu, S", "Keung, J", "Yang, Z"], True),
+        ("…, JY Hsu, CM Lora…", "initials_family", ["Hsu, JY", "Lora, CM"], True),
+        ("SS ur Rahman", "initials_family", ["ur Rahman, SS"], False),
+        (
+            "Hao J.; High R.; Siu K.-C.",
+            "family_initials",
+            ["Hao, J.", "High, R.", "Siu, K.-C."],
+            False,
+        ),
+        ("Hao, J., High, R.", "family_initials", ["Hao, J.", "High, R."], False),  # old Scopus
+        ("P. Kogge; J. Shalf", "given_family", ["Kogge, P.", "Shalf, J."], False),
+        (
+            "Tom  Killalea and Jan van der Berg",
+            "given_family",
+            ["Killalea, Tom", "van der Berg, Jan"],
+            False,
+        ),
+        ("Smith, J; Doe, AB", "family_given", ["Smith, J", "Doe, AB"], False),
+        # (LaTeX accents are decoded by the BibTeX parser before names are split)
+        (
+            "Müller, Hans and {IEEE Working Group} and others",
+            "bibtex",
+            ["Müller, Hans", "IEEE Working Group"],
+            True,
+        ),
+        ("Doe, Jane et al.", "family_given", ["Doe, Jane"], True),
+    ],
+)
+def test_authors(raw, style, names, truncated):
+    got, cut = N.parse_authors(raw, style)
+    assert (got, cut) == (names, truncated)
+
+
+def test_author_keys_ignore_diacritics_and_case():
+    assert N.author_key("Bissyandé, TF") == N.author_key("BISSYANDE, T.") == "bissyande"
+    assert N.author_key("Krüger, J") == "kruger"
+
+
+@pytest.mark.parametrize(
+    "raw,year", [("2024", 2024), ("2016-05-01", 2016), ("May-June 2016", 2016), ("n.d.", None)]
+)
+def test_year(raw, year):
+    assert N.normalise_year(raw) == year
+
+
+def test_pages():
+    assert N.normalise_pages("704--715") == "704-715"
+    assert N.normalise_pages("704–715") == "704-715"
+    assert N.normalise_pages(None, "704", "715") == "704-715"
+    assert N.normalise_pages("1234-56") == "1234-1256"
+    assert N.normalise_pages("11:1--11:21") == "11:1-11:21"
+    assert N.normalise_pages("e0123") == "e0123"
+
+
+def test_venues_from_the_table():
+    # slr/search/data/venues.csv lists the acronym TSE and the ISO-4 abbreviation as synonyms
+    assert N.normalise_venue("TSE") == ("IEEE Transactions on Software Engineering", False)
+    assert N.venue_key("IEEE Trans. Softw. Eng.") == N.venue_key(
+        "IEEE Transactions on Software Engineering"
+    )
+    # an acronym in parentheses identifies a conference name with its year and ordinal
+    assert N.venue_key(
+        "2024 IEEE International Conference on Software Analysis, Evolution and "
+        "Reengineering (SANER)"
+    ) == N.venue_key("SANER")
+    assert N.normalise_venue("2024 IEEE International …") == ("2024 IEEE International", True)
+    assert N.venue_kind("ESEC/FSE") == "conference"
+
+
+def test_taxonomy_venues_extend_the_table(tmp_path):
+    path = tmp_path / "venues.yaml"
+    path.write_text(
+        "venues:\n"
+        "  - {name: TSE, full_name: IEEE Transactions on Software Engineering, type: journal,\n"
+        "     synonyms: [IEEE TSE]}\n"
+        "  - {name: NEWCONF, full_name: New Conference on Code Models, type: conference,\n"
+        "     synonyms: [NCCM 2025]}\n",
+        encoding="utf-8",
+    )
+    try:
+        assert N.load_taxonomy_venues(path) == 6  # name, full name and synonym of each
+        # a new venue maps to its full name; a known one keeps the table's canonical name
+        assert N.normalise_venue("NCCM 2025")[0] == "New Conference on Code Models"
+        assert N.normalise_venue("IEEE TSE")[0] == "IEEE Transactions on Software Engineering"
+    finally:
+        N.reset_venue_synonyms()
+    assert N.normalise_venue("NCCM 2025")[0] == "NCCM 2025"
+
+
+def test_the_reviews_venues_file_loads():
+    from .conftest import REPO
+
+    if not (REPO / "taxonomy" / "venues.yaml").is_file():
+        pytest.skip("no taxonomy/venues.yaml in this checkout")
+    try:
+        assert N.use_review_venues(REPO) > 10
+        assert N.venue_key("FORGE 2025") == N.venue_key("FORGE")
+    finally:
+        N.reset_venue_synonyms()
