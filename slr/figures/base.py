@@ -63,7 +63,7 @@ def figure(
 
 def registry() -> dict[str, FigureSpec]:
     """All registered figures (importing the modules that define them)."""
-    from slr.figures import reproduction_figures, review_figures  # noqa: F401
+    from slr.figures import reproduction_figures, review_figures, search_figures  # noqa: F401
 
     return REGISTRY
 

@@ -220,12 +220,26 @@ def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
     return Section("reproductions", "Reproductions", html)
 
 
+def search_section(review: Review, ctx: BuildContext) -> Section | None:
+    """From search exports to included papers: the PRISMA 2020 flow of the bundled search."""
+    if "prisma" not in ctx.figures:
+        return None
+    html = (
+        "<p>The pipeline (<code>slr ingest</code>, <code>slr dedupe</code>, <code>slr screen</code>, "
+        "<code>slr prisma</code>) run over the bundled search in <code>corpus/search/</code>. Every count "
+        "comes from the pipeline's own records, duplicate clusters and screening log.</p>"
+    )
+    html += ctx.figure_html("prisma")
+    return Section("search", "Search and screening (PRISMA 2020)", html)
+
+
 def default_sections() -> list[SectionFn]:
     return [
         overview,
         taxonomy_section,
         figures_section,
         agreement_section,
+        search_section,
         reproductions_section,
         data_quality_section,
     ]

@@ -1,0 +1,36 @@
+"""The PRISMA 2020 flow diagram of the bundled search (corpus/search), drawn from the pipeline's counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from slr.figures.base import figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from slr.review import Review
+
+
+def compute_prisma(review: Review) -> pd.DataFrame:
+    from slr.search import prisma_for_bundled_review
+
+    return prisma_for_bundled_review(review.corpus.folder.parent)
+
+
+@figure(
+    "prisma",
+    "PRISMA 2020 flow of the bundled search",
+    "Counts computed by running the pipeline (ingest, dedupe, screening log) over corpus/search: the "
+    "review's published Publish or Perish export sample (65 of its records). The review published no "
+    "per-record screening decisions; the decisions in the log are derived from the final selection and "
+    "labelled so (reason 'not in the final selection, reason not published').",
+    section="Search",
+)
+def plot_prisma(frame: pd.DataFrame) -> Figure:
+    from slr.search import plot_prisma as draw
+
+    fig: Figure = draw(frame)
+    return fig
