@@ -230,6 +230,14 @@ def search_section(review: Review, ctx: BuildContext) -> Section | None:
         "comes from the pipeline's own records, duplicate clusters and screening log.</p>"
     )
     html += ctx.figure_html("prisma")
+    from slr.corpus.from_search import link_included
+    from slr.search import included_papers
+
+    linked = link_included(included_papers(review.corpus.folder.parent), review.corpus.papers)
+    ctx.write_table("search_included_to_corpus", linked)
+    html += "<h3>Included works of the search, as corpus papers</h3>" + table(
+        linked, floatfmt="{:.0f}"
+    )
     return Section("search", "Search and screening (PRISMA 2020)", html)
 
 
