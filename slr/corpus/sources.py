@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from slr.csvlines import records_with_lines
 from slr.errors import InputFormatError, ValidationReport, display_path
 
 FINAL_SELECTION = "final_paper_selection.md"
@@ -41,28 +42,13 @@ def read_csv(path: Path, report: ValidationReport) -> list[SourceRow]:
     except FileNotFoundError as err:
         raise InputFormatError(f"{display_path(path)}: file not found") from err
     rows: list[SourceRow] = []
+    line = 1
     with handle:
-        reader = csv.reader(handle)
+        records = records_with_lines(handle)
         try:
-            header = next(reader)
-        except UnicodeDecodeError as err:
-            raise InputFormatError(
-                f"{display_path(path)}:1: not UTF-8 text ({err.reason}); re-export it as UTF-8"
-            ) from err
-        except csv.Error as err:
-            raise InputFormatError(f"{display_path(path)}:1: malformed CSV header: {err}") from err
-        except StopIteration as err:
-            raise InputFormatError(
-                f"{display_path(path)}: empty file; expected a header row"
-            ) from err
-        header = [h.strip() for h in header]
-        start = reader.line_num + 1
-        try:
-            for cells in reader:
-                line = start
-                start = reader.line_num + 1
-                if not any(c.strip() for c in cells):
-                    continue
+            _, header = next(records)
+            header = [h.strip() for h in header]
+            for line, cells in records:
                 if len(cells) != len(header):
                     extra = cells[len(header) :]
                     if len(cells) > len(header) and not any(c.strip() for c in extra):
@@ -77,9 +63,15 @@ def read_csv(path: Path, report: ValidationReport) -> list[SourceRow]:
                         )
                         continue
                 rows.append(SourceRow(name, line, dict(zip(header, cells, strict=True))))
-        except csv.Error as err:
+        except StopIteration as err:
             raise InputFormatError(
-                f"{display_path(path)}:{reader.line_num}: malformed CSV: {err}"
+                f"{display_path(path)}: empty file; expected a header row"
+            ) from err
+        except csv.Error as err:
+            raise InputFormatError(f"{display_path(path)}:{line}: malformed CSV: {err}") from err
+        except UnicodeDecodeError as err:
+            raise InputFormatError(
+                f"{display_path(path)}:{line}: not UTF-8 text ({err.reason}); re-export it as UTF-8"
             ) from err
     return rows
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from slr.corpus.schema import LIST_SEP
+from slr.csvlines import records_with_lines
 from slr.errors import InputFormatError, ValidationReport, display_path
 from slr.validation import validate_item
 
@@ -82,9 +83,9 @@ def read_table(path: Path, model: type[M], report: ValidationReport) -> list[tup
         raise InputFormatError(
             f"{display_path(path)}: not UTF-8 ({err.reason}); save it as UTF-8"
         ) from err
-    reader = csv.reader(io.StringIO(text, newline=""))
+    records = records_with_lines(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
+        _, header = next(records)
     except StopIteration:
         report.add(path, "empty file; expected a header row", line=1)
         return []
@@ -102,13 +103,9 @@ def read_table(path: Path, model: type[M], report: ValidationReport) -> list[tup
     if unknown or missing:
         return []
     out: list[tuple[int, M]] = []
-    start = 2
+    line = 1
     try:
-        for cells in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
+        for line, cells in records:
             if len(cells) != len(header):
                 report.add(
                     path,
@@ -132,5 +129,5 @@ def read_table(path: Path, model: type[M], report: ValidationReport) -> list[tup
             if rec is not None:
                 out.append((line, rec))
     except csv.Error as err:
-        report.add(path, f"malformed CSV: {err}", line=start, fix="check the quoting of this row")
+        report.add(path, f"malformed CSV: {err}", line=line, fix="check the quoting of this row")
     return out
