@@ -1,0 +1,186 @@
+"""The PEFT method registry: one small typed config class per method.
+
+Each class is registered under the method's canonical taxonomy name (``taxonomy/peft_methods.yaml``)
+and carries the method's hyper-parameters with their usual defaults. ``cfg.apply(model, ctx)`` turns
+a transformers model into the model to train (peft's ``get_peft_model`` for the peft-backed methods,
+module wrappers for bottleneck adapters, ``requires_grad`` switches for selective methods). The same
+configs serve parameter counting on the meta device, the measured runs, and a later training runner.
+
+Usage::
+
+    cfg = method_config("LoRA", r=16, target_modules=["query", "value"])
+    model = apply_method(model, cfg)            # real weights or meta device
+
+Unknown method names are resolved through the taxonomy (any spelling it knows) and otherwise
+rejected with suggestions; unknown or ill-typed hyper-parameters are rejected with the list of
+allowed ones. A method that cannot apply to an architecture raises :class:`MethodNotApplicable`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
+
+from slr.errors import ConfigError
+
+_REGISTRY: dict[str, type[MethodConfig]] = {}
+
+C = TypeVar("C", bound="type[MethodConfig]")
+
+# Modules that are task heads (trained in full next to any method; peft: modules_to_save).
+HEAD_MODULE_NAMES = ("classifier", "score", "qa_outputs")
+
+
+class MethodNotApplicable(ConfigError):
+    """A method cannot be applied to this architecture (says why and what to do)."""
+
+
+class MethodConfig(BaseModel):
+    """Base of every method config: strict (unknown keys are errors) and immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: ClassVar[str] = ""
+    # The memory model's view of the method: "full", "adapter" (small added modules, frozen base),
+    # "prompt" (trainable inputs feeding every layer), "selective" (a subset of base parameters).
+    kind: ClassVar[str] = "adapter"
+    # Bits of the frozen base weights (16 = not quantized); QLoRA sets 4 or 8.
+    base_bits: ClassVar[int] = 16
+
+    def apply(self, model: Any, ctx: ApplyContext) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def setup(self) -> str:
+        """Short human description of the set-up (for tables): only non-default values."""
+        values = self.model_dump(exclude_defaults=True)
+        if not values:
+            return "defaults"
+        return ", ".join(f"{k}={_short(v)}" for k, v in values.items())
+
+    def quantization_bits(self) -> int:
+        return self.base_bits
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(str(v) for v in value) + "]"
+    return str(value)
+
+
+@dataclass
+class ApplyContext:
+    """What a method needs to know about the model it is applied to."""
+
+    model_type: str
+    task_type: str
+    dims: Any  # slr.reproduce.architectures.Dimensions
+    head_modules: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def register_method(cls: C) -> C:
+    """Class decorator: register a config class under its canonical method name."""
+    name = cls.method
+    if not name:
+        raise TypeError(f"{cls.__name__} has no 'method' name")
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise TypeError(f"method '{name}' registered twice ({_REGISTRY[name].__name__}, {cls.__name__})")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def registered_methods() -> dict[str, type[MethodConfig]]:
+    """Canonical method name -> config class (import order)."""
+    return dict(_REGISTRY)
+
+
+def resolve_method_name(name: str) -> str:
+    """Canonical registry name for any spelling the taxonomy knows; errors with suggestions."""
+    if name in _REGISTRY:
+        return name
+    from slr.taxonomy import load_taxonomy
+
+    vocab = load_taxonomy().vocab["methods"]
+    canon = vocab.resolve(name)
+    if canon in _REGISTRY:
+        return canon
+    if canon is not None:
+        raise ConfigError(
+            f"PEFT method '{name}' ({canon}) has no implementation in the reproduction registry; "
+            f"implemented: {', '.join(_REGISTRY)}"
+        )
+    msg, fix = vocab.unknown_message(name)
+    raise ConfigError(f"{msg}; {fix}")
+
+
+def method_config(name: str, /, **params: Any) -> MethodConfig:
+    """A validated config for method ``name`` (any taxonomy spelling) with ``params``."""
+    canon = resolve_method_name(name)
+    cls = _REGISTRY[canon]
+    try:
+        return cls(**params)
+    except PydanticValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = ".".join(str(p) for p in e["loc"])
+            if e["type"] == "extra_forbidden":
+                problems.append(f"unknown hyper-parameter '{loc}'")
+            else:
+                problems.append(f"'{loc}': {e['msg']} (got {e.get('input')!r})")
+        allowed = ", ".join(f"{k}={v.default!r}" for k, v in cls.model_fields.items())
+        raise ConfigError(
+            f"bad set-up for {canon}: {'; '.join(problems)}; allowed (with defaults): {allowed}"
+        ) from None
+
+
+def context_for(model: Any) -> ApplyContext:
+    """The :class:`ApplyContext` of a transformers model."""
+    from slr.reproduce.architectures import dimensions, peft_task_type
+
+    config = model.config
+    heads = [
+        name
+        for name, _ in model.named_children()
+        if name in HEAD_MODULE_NAMES
+    ]
+    return ApplyContext(
+        model_type=config.model_type,
+        task_type=peft_task_type(type(model)),
+        dims=dimensions(config),
+        head_modules=heads,
+    )
+
+
+def apply_method(model: Any, cfg: MethodConfig) -> Any:
+    """Prepare ``model`` for training with ``cfg``; returns the model to train.
+
+    Works on meta-device models (counting) and on real weights (training). Like peft, it modifies
+    the given model in place (freezing, wrapping) and may return a wrapper (a ``PeftModel``). The
+    returned model carries ``slr_method`` (the config) and ``slr_notes`` (plain-language remarks,
+    e.g. "model has no bias parameters").
+    """
+    import warnings
+
+    ctx = context_for(model)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        warnings.filterwarnings("ignore", message=".*already.*modified.*")
+        out = cfg.apply(model, ctx)
+    out.slr_method = cfg
+    out.slr_notes = list(ctx.notes)
+    out.slr_head_modules = list(ctx.head_modules)
+    return out
+
+
+def freeze_all(model: Any) -> None:
+    for p in model.parameters():
+        p.requires_grad_(False)
+
+
+def unfreeze_heads(model: Any, ctx: ApplyContext) -> None:
+    for name in ctx.head_modules:
+        for p in getattr(model, name).parameters():
+            p.requires_grad_(True)

@@ -1,0 +1,32 @@
+import warnings
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("peft")
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    """transformers/peft deprecation noise is not what these tests check."""
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+# The eight architecture families of the registry, one representative spec each.
+FAMILIES = {
+    "roberta": "CodeBERT",
+    "t5": "CodeT5-base",
+    "plbart": "PLBART-base",
+    "gpt2": "CodeGPT-small-py",
+    "llama": "CodeLlama-34B",  # GQA variant of the Llama family
+    "gpt_bigcode": "StarCoder",
+    "codegen": "CodeGen-350M-mono",
+    "xglm": "InCoder-1B",
+}

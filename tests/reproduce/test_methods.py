@@ -1,0 +1,210 @@
+"""The PEFT method registry: every method on a tiny model of every family, and exact counts."""
+
+import pytest
+import torch
+
+from slr.errors import ConfigError
+from slr.reproduce.architectures import architecture, build_model
+from slr.reproduce.counting import HeadSpec, count_model, count_parameters
+from slr.reproduce.methods import (
+    MethodNotApplicable,
+    apply_method,
+    method_config,
+    registered_methods,
+)
+from slr.taxonomy import load_taxonomy
+
+from .conftest import FAMILIES
+
+METHODS = sorted(registered_methods())
+# peft's LoHa/LoKr do not support transformers' Conv1D (GPT-2's fused projections)
+UNSUPPORTED = {("gpt2", "LoHa"), ("gpt2", "LoKr")}
+# QLoRA needs bitsandbytes on CUDA; on CPU it refuses with a clear message (tested below)
+CPU_REFUSED = {"QLoRA"}
+
+
+def test_every_registry_name_is_a_canonical_taxonomy_method():
+    tax = load_taxonomy()
+    for name in registered_methods():
+        assert tax.vocab["methods"].resolve(name) == name
+
+
+def _batch(model, family):
+    torch.manual_seed(0)
+    ids = torch.randint(3, 100, (2, 8))
+    if family in ("t5", "plbart"):
+        return dict(input_ids=ids, labels=torch.randint(3, 100, (2, 5)))
+    if family == "roberta":
+        return dict(input_ids=ids)
+    return dict(input_ids=ids, labels=ids)
+
+
+def _loss(out, family):
+    if family == "roberta":
+        return out.last_hidden_state.float().pow(2).mean()
+    return out.loss
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("method", METHODS)
+def test_method_trains_on_a_tiny_model(family, method):
+    if method in CPU_REFUSED:
+        pytest.skip("QLoRA needs CUDA (see test_qlora_refuses_cpu and the gpu tests)")
+    spec = architecture(FAMILIES[family])
+    model = build_model(spec, device="cpu", tiny=True, seed=0)
+    params = {"k": 1} if method == "Telly-K" else {}
+    cfg = method_config(method, **params)
+    if (family, method) in UNSUPPORTED:
+        with pytest.raises(MethodNotApplicable, match="Conv1D"):
+            apply_method(model, cfg)
+        return
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    out = apply_method(model, cfg)
+    total, trainable, _ = count_model(out)
+    if method == "BitFit" and family in ("t5", "llama"):
+        assert trainable == 0 and "no bias parameters" in out.slr_notes[0]
+        return
+    assert 0 < trainable <= total
+    out.train()
+    loss = _loss(out(**_batch(out, family)), family)
+    loss.backward()
+    grads = {n: p.grad for n, p in out.named_parameters() if p.requires_grad}
+    assert any(g is not None and g.abs().sum() > 0 for g in grads.values()), "no gradient reached"
+    frozen = [n for n, p in out.named_parameters() if not p.requires_grad and p.grad is not None]
+    assert not frozen
+    if method == "Full Fine-Tuning":
+        assert trainable == total
+    else:  # parameter-efficient: the backbone stays (mostly) frozen
+        assert trainable < total
+    del before
+
+
+def test_qlora_refuses_cpu_with_a_clear_message():
+    model = build_model(architecture("CodeLlama-7B"), device="cpu", tiny=True)
+    with pytest.raises(MethodNotApplicable, match="CUDA"):
+        apply_method(model, method_config("QLoRA"))
+
+
+def test_unknown_method_and_bad_hyper_parameters():
+    with pytest.raises(ConfigError, match="did you mean 'Prefix Tuning'"):
+        method_config("Prefx Tuning")
+    assert method_config("low-rank adaptation").method == "LoRA"  # a taxonomy synonym
+    with pytest.raises(ConfigError, match="unknown hyper-parameter 'rank'.*allowed"):
+        method_config("LoRA", rank=16)
+    with pytest.raises(ConfigError, match="'r'"):
+        method_config("LoRA", r=0)
+    with pytest.raises(ConfigError, match="no implementation"):
+        method_config("Compacter")  # in the taxonomy, not in the registry
+    with pytest.raises(ConfigError, match="not both"):
+        method_config("Adapter", bottleneck_size=16, reduction_factor=16)
+
+
+def test_prefix_tuning_without_head_count_is_not_applicable():
+    from types import SimpleNamespace
+
+    from slr.reproduce.methods.base import ApplyContext
+    from slr.reproduce.methods.peft_methods import prompt_dimensions
+
+    class NoHeads:  # a config with no head count under any name
+        model_type = "custom"
+
+        def to_dict(self):
+            return {"hidden_size": 64, "num_hidden_layers": 2}
+
+    ctx = ApplyContext(model_type="custom", task_type="CAUSAL_LM", dims=None)
+    with pytest.raises(MethodNotApplicable, match="number of attention heads"):
+        prompt_dimensions(ctx, SimpleNamespace(config=NoHeads()), "Prefix Tuning")
+
+
+def test_telly_k_out_of_range():
+    model = build_model(architecture("UniXcoder"), device="meta", tiny=True)
+    with pytest.raises(MethodNotApplicable, match="k between 0 and 2"):
+        apply_method(model, method_config("Telly-K", k=3))
+
+
+# --- exact counts on the meta device, against figures computed in the notes --------------------
+
+
+@pytest.mark.parametrize(
+    "method, params, trainable, total",
+    [
+        # notes part 1c: Llama-2-7B, meta device, peft 0.21.2
+        ("LoRA", {"target_modules": ["q_proj", "v_proj"]}, 4_194_304, 6_742_609_920),
+        ("Prefix Tuning", {}, 5_242_880, None),
+        ("Prompt Tuning", {}, 81_920, None),
+        ("P-Tuning", {"encoder_hidden_size": 128}, 1_151_232, None),
+        ("IA3", {"target_modules": ["k_proj", "v_proj", "down_proj"], "feedforward_modules": ["down_proj"]}, 614_400, None),
+    ],
+)  # fmt: skip
+def test_llama2_counts_match_the_notes(method, params, trainable, total):
+    count = count_parameters("Llama-2-7B", method, params)
+    assert count.trainable_params == trainable
+    assert count.base_params == 6_738_415_616
+    if total is not None:
+        assert count.total_params == total
+
+
+def test_counts_equal_peft_own_counter():
+    model = build_model(architecture("CodeT5-base"))
+    out = apply_method(model, method_config("AdaLoRA"))
+    trainable, total = out.get_nb_trainable_parameters()
+    assert count_model(out)[:2] == (total, trainable)
+
+
+@pytest.mark.parametrize(
+    "model, trainable",
+    [
+        ("StarCoder", 204_800),  # notes 1c (iii): MQA, 20 x 40 x 2 x 128
+        ("DeepSeek-Coder-33B", 2_539_520),  # notes 1c (iii): 8 KV heads
+        ("CodeT5-base", 368_640),  # notes 1c (iv): embedding (20, 18432)
+        ("InCoder-1B", 1_966_080),  # XGLM: heads passed explicitly (notes 1c (ii)); 20*24*2*2048
+    ],
+)
+def test_prefix_tuning_follows_kv_heads(model, trainable):
+    assert count_parameters(model, "Prefix Tuning").trainable_params == trainable
+
+
+def test_t5_prompt_tuning_has_two_submodules():
+    # notes 1c (iv): prompt embedding (40, 768) on CodeT5-base
+    assert count_parameters("CodeT5-base", "Prompt Tuning").trainable_params == 40 * 768
+
+
+def test_bitfit_counts_and_plain_no_bias_note():
+    # notes 1a: CodeBERT has 102,912 bias parameters, PLBART-base 125,952, CodeT5-base none
+    assert count_parameters("CodeBERT", "BitFit").trainable_params == 102_912
+    assert count_parameters("PLBART-base", "BitFit").trainable_params == 125_952
+    t5 = count_parameters("CodeT5-base", "BitFit")
+    assert t5.trainable_params == 0
+    assert "has no bias parameters" in t5.notes[0]
+
+
+def test_classification_head_in_modules_to_save_is_reported_separately():
+    # notes 1c (i): LoRA r8 q,v on CodeBERT with SEQ_CLS: 887,042 = 294,912 LoRA + 592,130 head copy
+    count = count_parameters(
+        "CodeBERT", "LoRA", {"target_modules": ["query", "value"]}, head=HeadSpec(kind="classification")
+    )
+    assert count.trainable_params == 887_042
+    assert count.head_params == 592_130
+    assert count.method_trainable_params == 294_912
+
+
+def test_bottleneck_adapter_sizes():
+    # notes 3.1: sequential adapter bn16 after the FFN of CodeBERT = 304,320
+    pf = count_parameters("CodeBERT", "Pfeiffer Adapter", {"bottleneck_size": 16})
+    assert pf.trainable_params == 304_320
+    # notes 3.5: two bottleneck-128 adapters per layer of UniXcoder = 4,740,096
+    ho = count_parameters("UniXcoder", "Houlsby Adapter", {"bottleneck_size": 128})
+    assert ho.trainable_params == 4_740_096
+    # AdapterHub default reduction factor 16: bottleneck 48 on hidden 768
+    assert count_parameters("CodeBERT", "Pfeiffer Adapter").trainable_params == 12 * (2 * 768 * 48 + 48 + 768)
+
+
+def test_telly_k_matches_the_artifact_counts():
+    # notes 3.3 (T1): UniXcoder 125.93M; Telly-0 trains 85.05M; Telly-11 7.09M
+    assert count_parameters("UniXcoder", "Full Fine-Tuning").trainable_params == 125_929_728
+    assert count_parameters("UniXcoder", "Telly-K", {"k": 0}).trainable_params == 85_054_464
+    assert count_parameters("UniXcoder", "Telly-K", {"k": 11}).trainable_params == 7_087_872
+    # T3: clone detection adds the pair head: 127.11M, Telly-11 8.27M
+    pair = HeadSpec(kind="pair-classification")
+    assert round(count_parameters("UniXcoder", "Full Fine-Tuning", head=pair).total_params / 1e6, 2) == 127.11
+    assert round(count_parameters("UniXcoder", "Telly-K", {"k": 11}, head=pair).trainable_params / 1e6, 2) == 8.27
