@@ -23,6 +23,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain click help: `slr --help` must not pay for importing rich's markdown renderer
+    rich_markup_mode=None,
 )
 
 _state = {"verbose": False}

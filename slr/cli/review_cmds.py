@@ -1,4 +1,4 @@
-"""Commands of the review-as-data stage: corpus import/check, figures, build."""
+"""Commands of the review-as-data stage: taxonomy, corpus import/check, figures, build."""
 
 from __future__ import annotations
 
@@ -11,20 +11,109 @@ def register(app: typer.Typer) -> None:
     corpus = typer.Typer(
         help="Import and validate the corpus (papers and codings).", no_args_is_help=True
     )
+    taxonomy = typer.Typer(
+        help="Inspect and validate the taxonomy (the coding vocabulary).", no_args_is_help=True
+    )
     app.add_typer(corpus, name="corpus")
+    app.add_typer(taxonomy, name="taxonomy")
+
+    @corpus.command("import")
+    def corpus_import(
+        shared: Path | None = typer.Option(
+            None, help="Folder with the published artifacts (slr-peft/)."
+        ),
+        out: Path | None = typer.Option(None, help="Corpus folder to write (default: corpus/)."),
+        check: bool = typer.Option(
+            False, "--check", help="Only compare with the committed corpus; write nothing."
+        ),
+    ) -> None:
+        """Rebuild corpus/ from the review's published artifacts and corpus/decisions.yaml."""
+        import tempfile
+
+        from slr.corpus.importer import import_corpus
+        from slr.paths import corpus_dir, shared_data_dir
+
+        target = out or corpus_dir()
+        source = shared or shared_data_dir()
+        if not check:
+            result = import_corpus(source, target, decisions_path=target / "decisions.yaml")
+            typer.echo(f"wrote {target}: {result.summary()}")
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            result = import_corpus(source, Path(tmp), decisions_path=target / "decisions.yaml")
+            changed = [
+                n
+                for n in ("papers.csv", "codings.csv", "codings_early.csv", "findings.csv")
+                if (Path(tmp) / n).read_text(encoding="utf-8") != _read(target / n)
+            ]
+        if changed:
+            typer.echo(
+                f"corpus differs from a fresh import in: {', '.join(changed)}; run 'slr corpus import'",
+                err=True,
+            )
+            raise typer.Exit(1)
+        typer.echo(f"corpus matches a fresh import: {result.summary()}")
 
     @corpus.command("check")
     def corpus_check() -> None:
-        """Validate taxonomy/ and corpus/; print every problem found."""
+        """Validate taxonomy/ and corpus/; print every problem found, or a summary."""
         from slr.review import Review
 
+        typer.echo(Review.load().summary())
+
+    @taxonomy.command("check")
+    def taxonomy_check() -> None:
+        """Validate taxonomy/*.yaml."""
+        from slr.taxonomy import load_taxonomy
+
+        t = load_taxonomy()
+        typer.echo(
+            f"{len(t.methods)} PEFT methods in {len(t.families)} families, {len(t.tasks)} SE tasks, "
+            f"{len(t.architectures)} architectures, {len(t.models)} base models, {len(t.venues)} venues, "
+            f"{len(t.datasets)} datasets, {len(t.metrics)} metrics, {len(t.gpus)} GPUs"
+        )
+
+    @taxonomy.command("variants")
+    def taxonomy_variants(
+        method: str = typer.Argument(..., help="A PEFT method, e.g. LoRA."),
+    ) -> None:
+        """A method and all its variants (e.g. every LoRA variant)."""
+        from slr.taxonomy import load_taxonomy
+
+        for name in load_taxonomy().variants_of(method):
+            typer.echo(name)
+
+    @app.command("figures")
+    def figures(
+        out: Path = typer.Option(Path("build/figures"), "--out", help="Output folder."),
+        only: list[str] = typer.Option(None, "--only", help="Figure name(s); default: all."),
+    ) -> None:
+        """Compute and draw the review's figures (PNG, SVG and the CSV of each)."""
+        from slr.figures.base import registry, render, setup_matplotlib
+        from slr.review import Review
+
+        setup_matplotlib()
         review = Review.load()
-        typer.echo(review.summary())
+        specs = registry()
+        unknown = set(only or []) - set(specs)
+        if unknown:
+            raise typer.BadParameter(
+                f"unknown figure(s) {sorted(unknown)}; known: {', '.join(specs)}"
+            )
+        for name, spec in specs.items():
+            if only and name not in only:
+                continue
+            paths = render(spec, review, out)
+            typer.echo(f"{name}: {', '.join(str(p) for p in paths.values())}")
 
     @app.command("build")
     def build(out: Path = typer.Option(Path("build"), "--out", help="Output folder.")) -> None:
-        """Build the whole review (figures, tables, report) from the bundled corpus."""
+        """Build the whole review (figures, tables, report.html) from the bundled corpus."""
         from slr.build import build_review
 
         result = build_review(out)
-        typer.echo(f"built {result} ")
+        typer.echo(f"built the review into {result}; open {result / 'report.html'}")
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""

@@ -17,14 +17,24 @@ from pydantic import BaseModel
 
 from slr.errors import ValidationReport
 from slr.paths import taxonomy_dir
-from slr.taxonomy.schema import Architecture, Family, Gpu, Method, Model, Task, Venue
+from slr.taxonomy.schema import (
+    Architecture,
+    Dataset,
+    Family,
+    Gpu,
+    Method,
+    Metric,
+    Model,
+    Task,
+    Venue,
+)
 from slr.taxonomy.vocab import Vocabulary
 from slr.validation import validate_item
 from slr.yamlio import load_yaml, pop_line
 
 T = TypeVar("T", bound=BaseModel)
 
-FILES = {
+FILES: dict[str, tuple[str, str, type[BaseModel]]] = {
     "methods": ("peft_methods.yaml", "methods", Method),
     "families": ("peft_methods.yaml", "families", Family),
     "tasks": ("se_tasks.yaml", "tasks", Task),
@@ -32,6 +42,8 @@ FILES = {
     "models": ("models.yaml", "models", Model),
     "venues": ("venues.yaml", "venues", Venue),
     "gpus": ("hardware.yaml", "gpus", Gpu),
+    "datasets": ("datasets.yaml", "datasets", Dataset),
+    "metrics": ("metrics.yaml", "metrics", Metric),
 }
 
 
@@ -46,6 +58,8 @@ class Taxonomy:
     models: list[Model]
     venues: list[Venue]
     gpus: list[Gpu]
+    datasets: list[Dataset]
+    metrics: list[Metric]
     root: Path
     lines: dict[tuple[str, str], tuple[str, int | None]] = field(default_factory=dict)
     vocab: dict[str, Vocabulary] = field(default_factory=dict)
@@ -179,7 +193,7 @@ def _load_cached(folder: Path) -> Taxonomy:
             )
             if item is not None:
                 items.append(item)
-                lines[(kind, item.name)] = (str(path), line)
+                lines[(kind, getattr(item, "name"))] = (str(path), line)  # noqa: B009
         parsed[kind] = items
         extra = set(doc) - {k for f, k, _ in FILES.values() if f == fname} - {"__line__"}
         if extra:
@@ -193,6 +207,8 @@ def _load_cached(folder: Path) -> Taxonomy:
         models=parsed["models"],
         venues=parsed["venues"],
         gpus=parsed["gpus"],
+        datasets=parsed["datasets"],
+        metrics=parsed["metrics"],
         root=folder,
         lines=lines,
     )
@@ -204,6 +220,8 @@ def _load_cached(folder: Path) -> Taxonomy:
         "models": "base model",
         "venues": "venue",
         "gpus": "GPU",
+        "datasets": "dataset",
+        "metrics": "metric",
     }
     for kind, word in kinds_words.items():
         vocab = Vocabulary(word)

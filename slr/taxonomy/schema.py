@@ -76,3 +76,20 @@ class Gpu(_Strict):
     vendor: str
     memory_gb: list[int]
     synonyms: list[str] = Field(default_factory=list)
+
+
+class Dataset(_Strict):
+    name: str
+    synonyms: list[str] = Field(default_factory=list)
+    source: str = ""
+
+
+MetricKind = Literal[
+    "similarity", "execution", "classification", "ranking", "likelihood", "human-or-custom"
+]
+
+
+class Metric(_Strict):
+    name: str
+    kind: MetricKind
+    synonyms: list[str] = Field(default_factory=list)

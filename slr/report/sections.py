@@ -1,0 +1,191 @@
+"""The sections of the review report, each computed from the loaded review."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from slr.report.html import Section, cards, details, esc, figure, table
+
+if TYPE_CHECKING:
+    from slr.figures.base import FigureSpec
+    from slr.review import Review
+
+
+@dataclass
+class BuildContext:
+    """What the build has produced so far (figure files, table files) for sections to link."""
+
+    out: Path
+    figures: dict[str, dict[str, Path]] = field(default_factory=dict)
+    specs: dict[str, FigureSpec] = field(default_factory=dict)
+    tables: dict[str, Path] = field(default_factory=dict)
+
+    def figure_html(self, name: str) -> str:
+        spec, files = self.specs[name], self.figures[name]
+        frame = pd.read_csv(files["csv"])
+        rel = files["csv"].relative_to(self.out).as_posix()
+        return figure(files["svg"], name, spec.title, spec.caption, rel) + details(
+            f"Data table ({len(frame)} rows)", table(frame)
+        )
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> str:
+        path = self.out / "tables" / f"{name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(path, index=False)
+        self.tables[name] = path
+        return path.relative_to(self.out).as_posix()
+
+
+SectionFn = Callable[["Review", BuildContext], Section | None]
+
+
+def overview(review: Review, ctx: BuildContext) -> Section:
+    p = review.papers
+    inc = p[p["included"]]
+    m = review.methods
+    stats = [
+        ("included papers", len(inc)),
+        ("coded papers", int(inc["coded"].sum())),
+        ("codings (paper x task)", len(review.codings)),
+        ("method uses", len(m)),
+        ("distinct PEFT methods", m["method"].nunique()),
+        ("SE tasks", review.codings["task"].nunique()),
+        ("base models", review.models["model"].nunique()),
+        ("datasets", review.datasets["dataset"].nunique()),
+        ("venues", inc["venue"].nunique()),
+    ]
+    by_year = inc.groupby("year").size().rename("papers").reset_index()
+    ctx.write_table("papers", p)
+    papers_tbl = inc[["paper_id", "title", "venue", "year", "coded", "url"]]
+    html = cards(stats)
+    html += (
+        f"<p>{len(inc)} included papers from {int(inc['year'].min())} to {int(inc['year'].max())}; "
+        f"{len(p) - len(inc)} more papers were coded by the earlier pass and left out of the final "
+        "selection (see Data quality).</p>"
+    )
+    html += "<h3>Papers per year</h3>" + table(by_year)
+    html += details(f"All {len(inc)} included papers", table(papers_tbl))
+    return Section("overview", "Corpus", html)
+
+
+def taxonomy_section(review: Review, ctx: BuildContext) -> Section:
+    t = review.taxonomy
+    html = "<p>The coding scheme lives in <code>taxonomy/*.yaml</code>; every term of the corpus is one of its canonical names.</p>"
+    if "taxonomy-tree" in ctx.figures:
+        html += ctx.figure_html("taxonomy-tree")
+    methods = t.frame("methods")[["name", "family", "parent", "peft_type", "synonyms", "reference"]]
+    tasks = t.frame("tasks")[["name", "abbreviation", "type", "synonyms"]]
+    models = t.frame("models")[["name", "family", "architecture", "params", "hub_id", "source"]]
+    venues = t.frame("venues")[["name", "full_name", "type"]]
+    for name, frame in [
+        ("PEFT methods", methods),
+        ("SE tasks", tasks),
+        ("Base models", models),
+        ("Venues", venues),
+        ("Architectures", t.frame("architectures")),
+        ("Datasets", t.frame("datasets")),
+        ("Metrics", t.frame("metrics")),
+        ("GPUs", t.frame("gpus")),
+    ]:
+        html += details(f"{name} ({len(frame)})", table(frame))
+    return Section("taxonomy", "Taxonomy", html)
+
+
+def figures_section(review: Review, ctx: BuildContext) -> Section:
+    html = "".join(ctx.figure_html(n) for n, s in ctx.specs.items() if s.section == "Figures")
+    return Section("figures", "Figures", html)
+
+
+def agreement_section(review: Review, ctx: BuildContext) -> Section:
+    from slr.agreement import coding_agreement
+
+    a = coding_agreement(review)
+    ctx.write_table("agreement_summary", a.summary)
+    ctx.write_table("agreement_disagreements", a.disagreements)
+    ctx.write_table("agreement_unmatched", a.unmatched)
+    html = (
+        "<p>The earlier coding pass (<code>corpus/codings_early.csv</code>) against the canonical one "
+        "(<code>corpus/codings.csv</code>). Paper-level fields compare every paper both passes code; "
+        "row-level fields compare rows coded under the same ID. Kappa is Cohen's kappa (single-valued "
+        "fields); set-valued fields report the share of identical sets and the mean Jaccard similarity.</p>"
+    )
+    html += table(a.summary)
+    html += details(f"{len(a.disagreements)} disagreements", table(a.disagreements), open_=False)
+    html += details(f"{len(a.unmatched)} rows coded by one pass only", table(a.unmatched))
+    return Section("agreement", "Agreement between coding passes", html)
+
+
+def data_quality_section(review: Review, ctx: BuildContext) -> Section:
+    from slr.corpus.importer import load_decisions
+
+    f = review.findings
+    ctx.write_table("findings", f)
+    n_open = int((f["status"] == "open").sum())
+    html = (
+        f"<p>{len(f)} findings about the published artifacts: {n_open} open (highlighted; listed, not fixed) and "
+        f"{len(f) - n_open} reconciled, identified, mapped or noted by a recorded decision.</p>"
+    )
+    html += table(f, row_class=lambda r: "open" if r["status"] == "open" else "")
+    path = review.corpus.folder / "decisions.yaml"
+    if path.exists():
+        dec, _ = load_decisions(path)
+        rows = [
+            {
+                "id": d.id,
+                "kind": "term mapping",
+                "target": f"{d.source} / {d.column}: {d.raw}",
+                "decision": "; ".join(d.value) or "(no term)",
+                "rationale": d.rationale,
+            }
+            for d in dec.term_mappings
+        ]
+        rows += [
+            {
+                "id": d.id,
+                "kind": "reconciliation",
+                "target": f"{d.paper or 'review'} / {d.field}",
+                "decision": d.decision,
+                "rationale": d.rationale,
+            }
+            for d in dec.reconciliations
+        ]
+        rows += [
+            {
+                "id": d.id,
+                "kind": "override",
+                "target": f"{d.coding} / {d.field}",
+                "decision": d.value,
+                "rationale": d.rationale,
+            }
+            for d in dec.overrides
+        ]
+        html += "<h3>Recorded decisions (<code>corpus/decisions.yaml</code>)</h3>" + table(
+            pd.DataFrame(rows)
+        )
+    return Section("quality", "Data quality", html)
+
+
+def default_sections() -> list[SectionFn]:
+    return [overview, taxonomy_section, figures_section, agreement_section, data_quality_section]
+
+
+def render_report(
+    review: Review, ctx: BuildContext, sections: list[SectionFn], *, meta: dict[str, object]
+) -> str:
+    from importlib.resources import files
+
+    import jinja2
+
+    built = [s for s in (fn(review, ctx) for fn in sections) if s is not None]
+    template = jinja2.Template(
+        files("slr.report").joinpath("template.html.j2").read_text(encoding="utf-8")
+    )
+    return template.render(sections=built, **meta)
+
+
+__all__ = ["BuildContext", "Section", "default_sections", "esc", "render_report"]

@@ -1,0 +1,340 @@
+"""``Review``: the review as pandas DataFrames and a networkx graph (a thin facade over the stages).
+
+>>> from slr import Review
+>>> review = Review.load()
+>>> review.papers                        # one row per paper
+>>> review.methods                       # one row per paper x SE task x PEFT method (v3 coding)
+>>> review.query(family="reparameterized", task_type="non-generative")
+>>> review.crosstab("family", "architecture")
+>>> review.taxonomy.variants_of("LoRA")  # LoRA and every variant below it
+>>> review.graph()                       # papers, methods, tasks, models, datasets
+
+Counting unit: a v3 coding row is one paper x SE task. ``methods`` lists each method a row names
+once; a combination ('L-Adapter + T-Adapter') is one method use of its own, with its components.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from slr.corpus.load import Corpus, load_corpus
+from slr.corpus.terms import parse_gpu_label
+from slr.errors import ConfigError
+from slr.paths import project_root
+from slr.taxonomy import Taxonomy, load_taxonomy
+
+QUERY_COLUMNS = {
+    "paper": "paper_id",
+    "family": "family",
+    "method": "method",
+    "task": "task",
+    "task_type": "task_type",
+    "architecture": "architecture",
+    "model": "model",
+    "year": "year",
+    "venue": "venue",
+}
+
+
+class Review:
+    """The loaded, validated review: taxonomy + corpus, viewed as tables."""
+
+    def __init__(self, taxonomy: Taxonomy, corpus: Corpus):
+        self.taxonomy = taxonomy
+        self.corpus = corpus
+
+    @classmethod
+    def load(cls, root: Path | str | None = None) -> Review:
+        """Load and validate ``taxonomy/`` and ``corpus/`` (from the repository root by default)."""
+        base = project_root(Path(root)) if root is not None else project_root()
+        tax = load_taxonomy(base / "taxonomy")
+        return cls(tax, load_corpus(base / "corpus", tax))
+
+    # -- tables -----------------------------------------------------------------------------------
+    @cached_property
+    def papers(self) -> pd.DataFrame:
+        """One row per paper (included ones and those only the earlier pass coded)."""
+        rows = []
+        coded = {c.paper_id for c in self.corpus.codings}
+        for p in self.corpus.papers:
+            v = self.taxonomy.venue(p.venue)
+            rows.append(
+                {
+                    "paper_id": p.paper_id,
+                    "title": p.title,
+                    "venue": p.venue,
+                    "venue_type": v.type,
+                    "year": p.year,
+                    "included": p.included,
+                    "coded": p.paper_id in coded,
+                    "doi": p.doi or None,
+                    "url": p.url or None,
+                }
+            )
+        frame = pd.DataFrame(rows)
+        frame["year"] = frame["year"].astype("Int64")
+        return frame
+
+    @cached_property
+    def codings(self) -> pd.DataFrame:
+        """One row per v3 coding (paper x SE task); list columns hold methods, models, datasets."""
+        paper = self.papers.set_index("paper_id")
+        rows = []
+        for c in self.corpus.codings:
+            t = self.taxonomy.task(c.task)
+            rows.append(
+                {
+                    "coding_id": c.coding_id,
+                    "paper_id": c.paper_id,
+                    "task": c.task,
+                    "task_abbreviation": t.abbreviation,
+                    "task_type": t.type,
+                    "methods": list(c.methods),
+                    "models": list(c.models),
+                    "architectures": list(c.architectures),
+                    "datasets": list(c.datasets),
+                    "year": paper.at[c.paper_id, "year"],
+                    "venue": paper.at[c.paper_id, "venue"],
+                    "source": c.source,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def methods(self) -> pd.DataFrame:
+        """One row per paper x SE task x PEFT method use (the exploded v3 coding)."""
+        rows = []
+        for c in self.codings.itertuples(index=False):
+            for use in c.methods:
+                comps = [x.strip() for x in use.split(" + ")]
+                fams = {self.taxonomy.method(x).family for x in comps}
+                family = fams.pop() if len(fams) == 1 else "hybrid"
+                rows.append(
+                    {
+                        "paper_id": c.paper_id,
+                        "coding_id": c.coding_id,
+                        "task": c.task,
+                        "task_abbreviation": c.task_abbreviation,
+                        "task_type": c.task_type,
+                        "method": use,
+                        "components": comps,
+                        "combination": len(comps) > 1,
+                        "family": family,
+                        "root_method": self.taxonomy.root_method(comps[0])
+                        if len(comps) == 1
+                        else use,
+                        "architectures": c.architectures,
+                        "models": c.models,
+                        "datasets": c.datasets,
+                        "year": c.year,
+                        "venue": c.venue,
+                    }
+                )
+        frame = pd.DataFrame(rows)
+        frame["year"] = frame["year"].astype("Int64")
+        return frame
+
+    def exploded(self, dims: set[str] | list[str]) -> pd.DataFrame:
+        """``methods`` with one row per architecture and/or model when those are asked for."""
+        m = self.methods
+        if "architecture" in dims:
+            m = m.explode("architectures").rename(columns={"architectures": "architecture"})
+        if "model" in dims:
+            m = m.explode("models").rename(columns={"models": "model"})
+        return m.reset_index(drop=True)
+
+    @cached_property
+    def models(self) -> pd.DataFrame:
+        """One row per coding x base model, with the model's family, architecture and size."""
+        rows = []
+        for c in self.codings.itertuples(index=False):
+            for name in c.models:
+                m = self.taxonomy.model(name)
+                rows.append(
+                    {
+                        "paper_id": c.paper_id,
+                        "coding_id": c.coding_id,
+                        "task": c.task,
+                        "model": m.name,
+                        "model_family": m.family,
+                        "architecture": m.architecture,
+                        "params": m.params,
+                        "hub_id": m.hub_id,
+                        "year": c.year,
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def datasets(self) -> pd.DataFrame:
+        rows = [
+            {"paper_id": c.paper_id, "coding_id": c.coding_id, "task": c.task, "dataset": d}
+            for c in self.codings.itertuples(index=False)
+            for d in c.datasets
+        ]
+        return pd.DataFrame(rows, columns=["paper_id", "coding_id", "task", "dataset"])
+
+    @cached_property
+    def early(self) -> pd.DataFrame:
+        """The earlier coding pass, one row per its row, normalised list columns included."""
+        rows = []
+        for e in self.corpus.early:
+            t = self.taxonomy.task(e.task)
+            d = e.model_dump()
+            d["task_type"] = t.type
+            rows.append(d)
+        frame = pd.DataFrame(rows)
+        frame["year"] = frame["year"].astype("Int64")
+        return frame
+
+    @cached_property
+    def gpus(self) -> pd.DataFrame:
+        """One row per earlier-pass coding x GPU mention: gpu, count, memory_gb, alternative."""
+        rows = []
+        for e in self.corpus.early:
+            for label in e.gpus:
+                parsed = parse_gpu_label(label)
+                assert parsed is not None  # validated on load
+                gpu, count, mem, alt = parsed
+                rows.append(
+                    {
+                        "coding_id": e.coding_id,
+                        "paper_id": e.paper_id,
+                        "task": e.task,
+                        "gpu": gpu,
+                        "gpu_count": count,
+                        "memory_gb": mem,
+                        "alternative": alt,
+                    }
+                )
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "coding_id",
+                "paper_id",
+                "task",
+                "gpu",
+                "gpu_count",
+                "memory_gb",
+                "alternative",
+            ],
+        )
+
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        return pd.DataFrame([f.model_dump() for f in self.corpus.findings])
+
+    # -- queries ----------------------------------------------------------------------------------
+    def query(
+        self, *, include_variants: bool = True, explode: tuple[str, ...] = (), **filters: Any
+    ) -> pd.DataFrame:
+        """Method uses matching every filter (values may be a single value or a list).
+
+        Filters: paper, family, method, task, task_type, architecture, model, year, venue.
+        ``method="LoRA"`` matches LoRA's variants too (QLoRA, AdaLoRA...) unless
+        ``include_variants=False``, and matches combinations that contain it.
+        Rows are method uses; filtering (or ``explode``-ing) by architecture or model gives one
+        row per method use x architecture or model.
+        """
+        unknown = set(filters) - set(QUERY_COLUMNS)
+        if unknown:
+            raise ConfigError(
+                f"unknown filter(s) {sorted(unknown)}; use: {', '.join(QUERY_COLUMNS)}"
+            )
+        frame = self.exploded(set(filters) | set(explode))
+        mask = pd.Series(True, index=frame.index)
+        for key, value in filters.items():
+            values = value if isinstance(value, list | tuple | set) else [value]
+            if key == "method":
+                wanted: set[str] = set()
+                for v in values:
+                    name = self.taxonomy.method(v).name
+                    wanted |= set(self.taxonomy.variants_of(name)) if include_variants else {name}
+                mask &= frame["components"].map(lambda comps, w=wanted: bool(w & set(comps)))
+                continue
+            col = QUERY_COLUMNS[key]
+            canon = [self._canonical(key, v) for v in values]
+            mask &= frame[col].isin(canon)
+        return frame[mask].reset_index(drop=True)
+
+    def _canonical(self, key: str, value: Any) -> Any:
+        kinds = {"task": "task", "model": "model", "venue": "venue", "architecture": "architecture"}
+        if key in kinds:
+            return getattr(self.taxonomy, kinds[key])(str(value)).name
+        if key == "family":
+            self.taxonomy.methods_in_family(str(value))
+            return str(value).casefold()
+        if key == "task_type" and value not in ("generative", "non-generative", "mixed"):
+            raise ConfigError(
+                f"unknown task type '{value}'; use generative, non-generative or mixed"
+            )
+        return value
+
+    def crosstab(self, rows: str, columns: str, **filters: Any) -> pd.DataFrame:
+        """Counts of method uses by two dimensions (e.g. ``crosstab("family", "architecture")``)."""
+        frame = self.query(explode=(rows, columns), **filters)
+        for dim in (rows, columns):
+            if dim not in frame.columns:
+                raise ConfigError(
+                    f"cannot cross-tabulate by '{dim}'; use one of: {', '.join(QUERY_COLUMNS.values())}"
+                )
+        return pd.crosstab(frame[rows], frame[columns])
+
+    # -- graph --------------------------------------------------------------------------------------
+    def graph(self) -> Any:
+        """networkx Graph: paper, method, task, model and dataset nodes; edges from the codings."""
+        import networkx as nx
+
+        g = nx.Graph()
+        for p in self.papers.itertuples(index=False):
+            if p.included:
+                g.add_node(
+                    ("paper", p.paper_id),
+                    kind="paper",
+                    label=p.paper_id,
+                    title=p.title,
+                    year=None if pd.isna(p.year) else int(p.year),
+                    venue=p.venue,
+                )
+        for m in self.methods.itertuples(index=False):
+            for comp in m.components:
+                g.add_node(
+                    ("method", comp),
+                    kind="method",
+                    label=comp,
+                    family=self.taxonomy.method(comp).family,
+                )
+                _bump(g, ("paper", m.paper_id), ("method", comp))
+                _bump(g, ("method", comp), ("task", m.task))
+        for c in self.codings.itertuples(index=False):
+            g.add_node(("task", c.task), kind="task", label=c.task, task_type=c.task_type)
+            _bump(g, ("paper", c.paper_id), ("task", c.task))
+            for model in c.models:
+                g.add_node(("model", model), kind="model", label=model)
+                _bump(g, ("paper", c.paper_id), ("model", model))
+            for d in c.datasets:
+                g.add_node(("dataset", d), kind="dataset", label=d)
+                _bump(g, ("paper", c.paper_id), ("dataset", d))
+        return g
+
+    # -- text ---------------------------------------------------------------------------------------
+    def summary(self) -> str:
+        inc = self.papers[self.papers["included"]]
+        open_findings = (self.findings["status"] == "open").sum() if len(self.findings) else 0
+        return (
+            f"{len(inc)} included papers ({int(inc['coded'].sum())} coded), {len(self.codings)} codings "
+            f"(paper x SE task), {len(self.methods)} method uses, {self.methods['method'].nunique()} "
+            f"distinct methods, {self.codings['task'].nunique()} SE tasks; earlier pass: "
+            f"{len(self.early)} rows; findings: {len(self.findings)} ({open_findings} open)"
+        )
+
+
+def _bump(g: Any, a: tuple[str, str], b: tuple[str, str]) -> None:
+    if g.has_edge(a, b):
+        g.edges[a, b]["weight"] += 1
+    else:
+        g.add_edge(a, b, weight=1)
