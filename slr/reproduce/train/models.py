@@ -197,6 +197,14 @@ def _head_config(source: ModelSource, head: Head, num_labels: int) -> Any:
     return config
 
 
+def _head_kwargs(source: ModelSource, head: Head) -> dict[str, Any]:
+    """Code search pools token states itself: encoders are built without their pooler (an
+    unused pooler would get no gradient, which AdaLoRA's rank allocation cannot handle)."""
+    if head == "encoder" and source.config.model_type in ("bert", "roberta", "xlm-roberta"):
+        return {"add_pooling_layer": False}
+    return {}
+
+
 def build_meta(source: ModelSource, head: Head, num_labels: int = 2) -> Any:
     """The model on the meta device (shapes only): parameter counts and method checks."""
     import torch
@@ -205,7 +213,7 @@ def build_meta(source: ModelSource, head: Head, num_labels: int = 2) -> Any:
 
     config = _head_config(source, head, num_labels)
     with torch.device("meta"), skip_init_on_meta("meta"):
-        return _auto_class(head).from_config(config)
+        return _auto_class(head).from_config(config, **_head_kwargs(source, head))
 
 
 def load_model(source: ModelSource, head: Head, *, seed: int, num_labels: int = 2) -> Any:
@@ -217,12 +225,12 @@ def load_model(source: ModelSource, head: Head, *, seed: int, num_labels: int = 
     config = _head_config(source, head, num_labels)
     path = source.pretrained_path
     if path is None:
-        return cls.from_config(config)
+        return cls.from_config(config, **_head_kwargs(source, head))
     if path.startswith("proxy:"):
         from slr.reproduce.train.proxy import ensure_proxy
 
         path = str(ensure_proxy(path.removeprefix("proxy:")))
-    kwargs: dict[str, Any] = {"config": config}
+    kwargs: dict[str, Any] = {"config": config, **_head_kwargs(source, head)}
     if source.spec.revision:
         kwargs["revision"] = source.spec.revision
     local = source.spec.hub is None or os.environ.get("HF_HUB_OFFLINE") == "1"
