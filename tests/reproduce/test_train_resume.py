@@ -19,12 +19,24 @@ from . import train_specs as S
 MODEL = "{architecture: CodeGPT-small-py, tiny: true}"
 
 
-def _spec(tmp: Path, *, steps: int, checkpoint_every: int, arms: str | None = None,
-          seeds: str = "[0]", batch: int = 4) -> Path:
+def _spec(
+    tmp: Path,
+    *,
+    steps: int,
+    checkpoint_every: int,
+    arms: str | None = None,
+    seeds: str = "[0]",
+    batch: int = 4,
+) -> Path:
     arms = arms or "  - {name: full, method: Full Fine-Tuning}\n"
-    text = S.spec_text(MODEL, S.summarization_task(train=32, test=4), arms, steps=steps,
-                       seeds=seeds,
-                       extra_training=f", checkpoint_every: {checkpoint_every}, log_every: 2")
+    text = S.spec_text(
+        MODEL,
+        S.summarization_task(train=32, test=4),
+        arms,
+        steps=steps,
+        seeds=seeds,
+        extra_training=f", checkpoint_every: {checkpoint_every}, log_every: 2",
+    )
     text = text.replace("checkpoint_every: 0, ", "").replace("log_every: 1, ", "")
     text = text.replace("batch_size: 4", f"batch_size: {batch}")
     return S.write(tmp, "resume", text)
@@ -46,8 +58,10 @@ def _job(doc: dict, arm: str = "full") -> dict:
 
 
 def test_cpu_runs_with_the_same_seed_give_identical_numbers(tmp_path):
-    arms = ("  - {name: full, method: Full Fine-Tuning}\n"
-            "  - {name: lora, method: LoRA, params: {r: 2}}\n")
+    arms = (
+        "  - {name: full, method: Full Fine-Tuning}\n"
+        "  - {name: lora, method: LoRA, params: {r: 2}}\n"
+    )
     spec = _spec(tmp_path, steps=6, checkpoint_every=0, arms=arms)
     a = _run(spec, tmp_path / "a")
     b = _run(spec, tmp_path / "b")
@@ -66,8 +80,13 @@ def _start(spec: Path, workdir: Path) -> subprocess.Popen:
         f"sys.exit(main(['train', 'run', {str(spec)!r}, '--workdir', {str(workdir)!r}, "
         f"'--results-dir', {str(workdir / 'results')!r}]))"
     )
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120.0) -> None:
@@ -131,8 +150,7 @@ def test_ctrl_c_checkpoints_the_current_step_and_resumes(tmp_path):
     assert resumed["metrics"] == clean["metrics"]
 
 
-def test_out_of_memory_says_what_was_requested_what_is_free_and_what_to_try(tmp_path,
-                                                                              monkeypatch):
+def test_out_of_memory_says_what_was_requested_what_is_free_and_what_to_try(tmp_path, monkeypatch):
     import torch
 
     import slr.reproduce.train.runner as runner
@@ -166,8 +184,9 @@ def test_a_checkpoint_of_another_set_up_is_refused(tmp_path):
     model = torch.nn.Linear(2, 2)
     opt = torch.optim.AdamW(model.parameters())
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0)
-    CheckpointStore(tmp_path, "set-up-a").save(model=model, optimizer=opt, scheduler=sched,
-                                               scaler=None, step=3, losses=[(2, 1.0)])
+    CheckpointStore(tmp_path, "set-up-a").save(
+        model=model, optimizer=opt, scheduler=sched, scaler=None, step=3, losses=[(2, 1.0)]
+    )
     assert CheckpointStore(tmp_path, "set-up-a").load()["step"] == 3
     with pytest.raises(CheckpointMismatch, match="different set-up"):
         CheckpointStore(tmp_path, "set-up-b").load()

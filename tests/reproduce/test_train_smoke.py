@@ -44,21 +44,36 @@ def _check_document(doc: dict, expected_arms: set[str], metric_keys: set[str]) -
 
 
 def test_encoder_only_classification_and_search_every_method(tmp_path):
-    path = S.write(tmp_path, "enc", S.spec_text(
-        "{architecture: CodeBERT, tiny: true}", S.defect_task() + S.search_task()))
+    path = S.write(
+        tmp_path,
+        "enc",
+        S.spec_text("{architecture: CodeBERT, tiny: true}", S.defect_task() + S.search_task()),
+    )
     doc = _run(path, tmp_path)
-    _check_document(doc, ALL_METHODS, {"defect-detection:accuracy", "defect-detection:f1",
-                                       "code-search:mrr"})
+    _check_document(
+        doc, ALL_METHODS, {"defect-detection:accuracy", "defect-detection:f1", "code-search:mrr"}
+    )
 
 
 def test_decoder_only_generation_every_method_and_multitask(tmp_path):
     arms = S.ARMS + "  - {name: mt-lora, method: LoRA, params: {r: 2}, multitask: true}\n"
-    path = S.write(tmp_path, "dec", S.spec_text(
-        "{architecture: CodeGPT-small-py, tiny: true}",
-        S.summarization_task() + S.generation_task(), arms))
+    path = S.write(
+        tmp_path,
+        "dec",
+        S.spec_text(
+            "{architecture: CodeGPT-small-py, tiny: true}",
+            S.summarization_task() + S.generation_task(),
+            arms,
+        ),
+    )
     doc = _run(path, tmp_path)
-    keys = {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf",
-            "generate:chrf", "generate:exact_match"}
+    keys = {
+        "summarize:codexglue_bleu",
+        "summarize:rouge_l",
+        "summarize:chrf",
+        "generate:chrf",
+        "generate:exact_match",
+    }
     _check_document(doc, ALL_METHODS | {"mt-lora"}, keys)
     mt = next(a for a in doc["arms"] if a["name"] == "mt-lora")
     # one job over both tasks (one shared adapter), trained on both tasks' examples
@@ -70,21 +85,31 @@ def test_decoder_only_generation_every_method_and_multitask(tmp_path):
 
 def test_encoder_decoder_generation_every_method(tmp_path):
     arms = "\n".join(line for line in S.ARMS.splitlines() if "bitfit" not in line)
-    path = S.write(tmp_path, "t5", S.spec_text(
-        "{architecture: CodeT5-small, tiny: true}", S.summarization_task(), arms))
+    path = S.write(
+        tmp_path,
+        "t5",
+        S.spec_text("{architecture: CodeT5-small, tiny: true}", S.summarization_task(), arms),
+    )
     doc = _run(path, tmp_path)
-    _check_document(doc, ALL_METHODS - {"bitfit"},
-                    {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf"})
+    _check_document(
+        doc,
+        ALL_METHODS - {"bitfit"},
+        {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf"},
+    )
 
 
 def test_encoder_decoder_bitfit_on_a_model_with_biases(tmp_path):
     # T5 has no bias terms (preflight refuses BitFit there, see test_train_spec); PLBART has them
     arms = "  - {name: full, method: Full Fine-Tuning}\n  - {name: bitfit, method: BitFit}\n"
-    path = S.write(tmp_path, "plbart", S.spec_text(
-        "{architecture: PLBART-base, tiny: true}", S.summarization_task(), arms))
+    path = S.write(
+        tmp_path,
+        "plbart",
+        S.spec_text("{architecture: PLBART-base, tiny: true}", S.summarization_task(), arms),
+    )
     doc = _run(path, tmp_path)
-    _check_document(doc, {"full", "bitfit"},
-                    {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf"})
+    _check_document(
+        doc, {"full", "bitfit"}, {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf"}
+    )
 
 
 @pytest.mark.gpu
@@ -94,7 +119,10 @@ def test_qlora_on_cuda(tmp_path):
         pytest.skip("QLoRA needs a CUDA device")
     pytest.importorskip("bitsandbytes")
     arms = "  - {name: qlora, method: QLoRA, params: {r: 2}}\n"
-    path = S.write(tmp_path, "qlora", S.spec_text(
-        "{architecture: CodeGPT-small-py, tiny: true}", S.summarization_task(), arms))
+    path = S.write(
+        tmp_path,
+        "qlora",
+        S.spec_text("{architecture: CodeGPT-small-py, tiny: true}", S.summarization_task(), arms),
+    )
     doc = _run(path, tmp_path)
     assert doc["arms"][0]["method"] == "QLoRA"

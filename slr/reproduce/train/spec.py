@@ -36,7 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
-from slr.errors import ConfigError, ValidationReport, display_path
+from slr.errors import ConfigError, InputFormatError, ValidationReport, display_path
 from slr.yamlio import load_yaml, strip_lines
 
 Relation = Literal["comparable", "not_worse", "better", "worse"]
@@ -323,7 +323,12 @@ def load_spec(path: str | Path) -> LoadedSpec:
         raise ConfigError(
             f"{display_path(file)}: spec file not found; specs live in reproductions/specs/"
         )
-    data = strip_lines(load_yaml(file))
+    try:
+        data = strip_lines(load_yaml(file))
+    except yaml.YAMLError as err:  # e.g. control characters: not a MarkedYAMLError
+        raise InputFormatError(
+            f"{display_path(file)}: invalid YAML ({err}); save the spec as plain UTF-8 text"
+        ) from None
     lines = key_lines(file.read_text(encoding="utf-8"))
     report = ValidationReport()
     if not isinstance(data, dict):
