@@ -38,24 +38,33 @@ from slr.errors import ConfigError
 @dataclass(frozen=True)
 class ProxyRecipe:
     name: str
-    model_type: str  # "gpt2" | "t5"
+    model_type: str  # "gpt2" | "t5" | "llama"
     config: dict[str, Any]
     description: str
+    architecture: str | None = None  # start from reproductions/models/<this> (config overrides)
+    precision: str = "fp32"  # bf16 for the GPU recipes (accelerate mixed precision)
     vocab_size: int = 2048
     seq_len: int = 128
     steps: int = 400
     batch_size: int = 16
+    threads: int = 1  # torch CPU threads (fixed: CPU results depend on the thread count)
     lr: float = 1e-3
-    corpus_chars: int = 4_000_000
+    corpus_chars: int = 8_000_000
     seed: int = 0
     noise_density: float = 0.15
     mean_span: float = 3.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def digest(self) -> str:
-        text = json.dumps(asdict(self), sort_keys=True)
+        values = asdict(self)
+        for key, default in _OPTIONAL_AT_DEFAULT.items():  # fields added later: a recipe that
+            if values.get(key) == default:  # leaves them at their default keeps its digest
+                values.pop(key)
+        text = json.dumps(values, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:10]
 
+
+_OPTIONAL_AT_DEFAULT: dict[str, Any] = {"architecture": None, "precision": "fp32"}
 
 RECIPES: dict[str, ProxyRecipe] = {
     r.name: r
@@ -65,6 +74,44 @@ RECIPES: dict[str, ProxyRecipe] = {
             model_type="gpt2",
             config=dict(n_embd=128, n_layer=4, n_head=4, n_positions=256, n_inner=512),
             description="GPT-2 architecture (CodeGPT family), 4 layers, hidden 128, causal LM",
+        ),
+        # GPU recipes (item 9 of issue 5): real small architectures, the whole corpus, bf16
+        ProxyRecipe(
+            name="stdlib-codet5-small",
+            model_type="t5",
+            architecture="CodeT5-small",
+            config={},
+            description="CodeT5-small architecture (6+6 layers, hidden 512), span corruption; "
+            "for a GPU (about 5 min on one H100)",
+            vocab_size=16384,
+            seq_len=256,
+            steps=3000,
+            batch_size=64,
+            lr=5e-4,
+            corpus_chars=40_000_000,
+            precision="bf16",
+        ),
+        ProxyRecipe(
+            name="stdlib-llama-small",
+            model_type="llama",
+            architecture="DeepSeek-Coder-1.3B",
+            config=dict(
+                hidden_size=512,
+                num_hidden_layers=8,
+                num_attention_heads=8,
+                num_key_value_heads=8,
+                intermediate_size=1408,
+                max_position_embeddings=1024,
+            ),
+            description="DeepSeek-Coder (Llama) family shape scaled to 8 layers x 512 "
+            "(nn.Linear layers: QLoRA can quantize them), causal LM; for a GPU",
+            vocab_size=16384,
+            seq_len=256,
+            steps=3000,
+            batch_size=64,
+            lr=5e-4,
+            corpus_chars=40_000_000,
+            precision="bf16",
         ),
         ProxyRecipe(
             name="stdlib-t5",
@@ -101,7 +148,15 @@ def proxy_config(name: str) -> Any:
     ids: dict[str, Any] = dict(pad_token_id=PAD_ID, bos_token_id=BOS_ID, eos_token_id=EOS_ID)
     if r.model_type == "t5":
         ids["decoder_start_token_id"] = PAD_ID
-    return AutoConfig.for_model(r.model_type, vocab_size=r.vocab_size, **ids, **r.config)
+    values: dict[str, Any] = {}
+    if r.architecture is not None:
+        from slr.reproduce.architectures import architecture
+
+        values.update(architecture(r.architecture).config)
+    values.update(r.config)
+    values.update(vocab_size=r.vocab_size, **ids)
+    values.pop("tie_word_embeddings", None) if r.model_type == "t5" else None
+    return AutoConfig.for_model(r.model_type, **values)
 
 
 def proxy_dir(name: str) -> Path:
@@ -229,6 +284,8 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
 
     r = recipe(name)
     t0 = time.perf_counter()
+    if not torch.cuda.is_available():
+        torch.set_num_threads(r.threads)
     texts, corpus = corpus_texts(r.corpus_chars)
     work = folder.parent / f".{folder.name}.work"
     work.mkdir(parents=True, exist_ok=True)
