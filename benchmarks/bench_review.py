@@ -20,8 +20,11 @@ def main() -> None:
     report("slr --help", time_command([SLR, "--help"], runs=15), target=0.3)
     tmp = Path(tempfile.mkdtemp())
     try:
-        report("slr build (full review)", time_command([SLR, "build", "--out", str(tmp / "build")], runs=5, cwd=ROOT),
-               target=10.0)
+        report(
+            "slr build (full review)",
+            time_command([SLR, "build", "--out", str(tmp / "build")], runs=5, cwd=ROOT),
+            target=10.0,
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

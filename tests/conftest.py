@@ -10,17 +10,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _shared() -> Path | None:
+def _workplace_shared() -> Path | None:
     for p in (ROOT, *ROOT.parents):
         if (p / "shared" / "data" / "slr-peft").is_dir():
             return p / "shared" / "data" / "slr-peft"
     return None
 
 
-SHARED = _shared()
-needs_shared = pytest.mark.skipif(
-    SHARED is None, reason="the published artifacts (../shared/data/slr-peft) are not here"
-)
+# The published artifacts, verbatim, as vendored in the repository (slr corpus import --from ...).
+VENDORED = ROOT / "corpus" / "sources"
+WORKPLACE_SHARED = _workplace_shared()
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +29,8 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    if SHARED is None:
-        pytest.skip("the published artifacts (../shared/data/slr-peft) are not here")
-    return SHARED
+    """The published artifacts the corpus is imported from (the vendored verbatim copies)."""
+    return VENDORED
 
 
 @pytest.fixture()

@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import evaluate_cmds, review_cmds, train_cmds
+from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds, train_cmds
 
 app = typer.Typer(
     name="slr",
@@ -39,6 +39,7 @@ def _root(
 
 review_cmds.register(app)
 evaluate_cmds.register(app)
+reproduce_cmds.register(app)
 train_cmds.register(app)
 
 

@@ -19,28 +19,35 @@ def register(app: typer.Typer) -> None:
 
     @corpus.command("import")
     def corpus_import(
-        shared: Path | None = typer.Option(
-            None, help="Folder with the published artifacts (slr-peft/)."
+        from_: Path | None = typer.Option(
+            None,
+            "--from",
+            help="Refresh corpus/sources/ from this folder of published artifacts (slr-peft/) first.",
         ),
         out: Path | None = typer.Option(None, help="Corpus folder to write (default: corpus/)."),
         check: bool = typer.Option(
             False, "--check", help="Only compare with the committed corpus; write nothing."
         ),
     ) -> None:
-        """Rebuild corpus/ from the review's published artifacts and corpus/decisions.yaml."""
+        """Rebuild corpus/ from the vendored published artifacts and corpus/decisions.yaml."""
         import tempfile
 
         from slr.corpus.importer import import_corpus
-        from slr.paths import corpus_dir, shared_data_dir
+        from slr.corpus.vendor import check_sources, refresh_sources
+        from slr.paths import corpus_dir
 
         target = out or corpus_dir()
-        source = shared or shared_data_dir()
+        vendored = target / "sources"
+        if from_ is not None and not check:
+            refresh_sources(from_, vendored)
+            typer.echo(f"copied the published artifacts from {from_} into {vendored}")
+        check_sources(vendored).raise_if_any("vendored artifacts")
         if not check:
-            result = import_corpus(source, target, decisions_path=target / "decisions.yaml")
+            result = import_corpus(vendored, target, decisions_path=target / "decisions.yaml")
             typer.echo(f"wrote {target}: {result.summary()}")
             return
         with tempfile.TemporaryDirectory() as tmp:
-            result = import_corpus(source, Path(tmp), decisions_path=target / "decisions.yaml")
+            result = import_corpus(vendored, Path(tmp), decisions_path=target / "decisions.yaml")
             changed = [
                 n
                 for n in ("papers.csv", "codings.csv", "codings_early.csv", "findings.csv")

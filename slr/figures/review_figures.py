@@ -412,3 +412,52 @@ def plot_taxonomy_tree(frame: pd.DataFrame) -> Figure:
     ax.axis("off")
     ax.set_title("PEFT taxonomy: family > method > variant (uses in the corpus)")
     return fig
+
+
+# --- agreement between the coding passes -------------------------------------------------------------
+def compute_coding_agreement(review: Review) -> pd.DataFrame:
+    """Per field: how many compared items the two coding passes agree and disagree on."""
+    from slr.agreement import coding_agreement
+
+    s = coding_agreement(review).summary
+    rows = []
+    for r in s.itertuples(index=False):
+        rows.append({"field": r.field, "level": r.level, "outcome": "agree", "count": int(r.agree)})
+        rows.append(
+            {"field": r.field, "level": r.level, "outcome": "disagree", "count": int(r.n - r.agree)}
+        )
+    return pd.DataFrame(rows)
+
+
+@figure(
+    "coding-agreement",
+    "Agreement between the two coding passes",
+    "For each field, the papers (paper level) or rows coded under the same ID (row level) on which the "
+    "earlier pass and the canonical pass agree exactly. Kappa and Jaccard values are in the table below.",
+    section="Agreement",
+)
+def plot_coding_agreement(frame: pd.DataFrame) -> Figure:
+    import matplotlib.pyplot as plt
+
+    table = frame.pivot_table(
+        index=["level", "field"], columns="outcome", values="count", fill_value=0
+    )
+    table = table.iloc[::-1]
+    labels = [f"{field} ({level})" for level, field in table.index]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(table) + 1.3))
+    agree = table.get("agree", pd.Series(0, index=table.index)).to_numpy()
+    disagree = table.get("disagree", pd.Series(0, index=table.index)).to_numpy()
+    b1 = ax.barh(labels, agree, color=OKABE_ITO[2], label="agree")
+    b2 = ax.barh(labels, disagree, left=agree, color=OKABE_ITO[5], label="disagree")
+    ax.bar_label(b1, label_type="center", fontsize=8, color="white")
+    ax.bar_label(
+        b2,
+        labels=[str(int(v)) if v else "" for v in disagree],
+        label_type="center",
+        fontsize=8,
+        color="white",
+    )
+    ax.set_xlabel("papers or rows compared")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
+    ax.set_title("Earlier pass vs canonical coding")
+    return fig

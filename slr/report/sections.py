@@ -114,6 +114,8 @@ def agreement_section(review: Review, ctx: BuildContext) -> Section:
         "row-level fields compare rows coded under the same ID. Kappa is Cohen's kappa (single-valued "
         "fields); set-valued fields report the share of identical sets and the mean Jaccard similarity.</p>"
     )
+    if "coding-agreement" in ctx.figures:
+        html += ctx.figure_html("coding-agreement")
     html += table(a.summary)
     html += details(f"{len(a.disagreements)} disagreements", table(a.disagreements), open_=False)
     html += details(f"{len(a.unmatched)} rows coded by one pass only", table(a.unmatched))

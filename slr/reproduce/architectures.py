@@ -111,7 +111,7 @@ _TINY: dict[str, dict[str, Any]] = {
         num_attention_heads=4,
         intermediate_size=64,
         vocab_size=128,
-        max_position_embeddings=66,
+        max_position_embeddings=258,
     ),
     "t5": dict(
         d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2, num_heads=4, vocab_size=128
@@ -125,20 +125,22 @@ _TINY: dict[str, dict[str, Any]] = {
         encoder_ffn_dim=64,
         decoder_ffn_dim=64,
         vocab_size=128,
-        max_position_embeddings=64,
+        max_position_embeddings=256,
     ),
-    "gpt2": dict(n_embd=32, n_layer=2, n_head=4, vocab_size=128, n_positions=64),
+    "gpt2": dict(n_embd=32, n_layer=2, n_head=4, vocab_size=128, n_positions=256),
     "llama": dict(
         hidden_size=32,
         num_hidden_layers=2,
         num_attention_heads=4,
         intermediate_size=64,
         vocab_size=128,
-        max_position_embeddings=64,
+        max_position_embeddings=256,
     ),
-    "gpt_bigcode": dict(n_embd=32, n_layer=2, n_head=4, n_inner=64, vocab_size=128, n_positions=64),
+    "gpt_bigcode": dict(
+        n_embd=32, n_layer=2, n_head=4, n_inner=64, vocab_size=128, n_positions=256
+    ),
     "codegen": dict(
-        n_embd=32, n_layer=2, n_head=4, rotary_dim=4, vocab_size=128, n_positions=64, n_ctx=64
+        n_embd=32, n_layer=2, n_head=4, rotary_dim=4, vocab_size=128, n_positions=256, n_ctx=256
     ),
     "xglm": dict(
         d_model=32,
@@ -146,7 +148,7 @@ _TINY: dict[str, dict[str, Any]] = {
         attention_heads=4,
         ffn_dim=64,
         vocab_size=128,
-        max_position_embeddings=64,
+        max_position_embeddings=256,
     ),
 }
 
@@ -183,7 +185,9 @@ def load_architectures(
 
 
 @lru_cache(maxsize=4)
-def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, ArchitectureSpec], ...]:
+def _load_cached(
+    folder: Path, check_transformers: bool
+) -> tuple[tuple[str, ArchitectureSpec], ...]:
     from slr.taxonomy import load_taxonomy
 
     tax = load_taxonomy(folder.parent.parent / "taxonomy")
@@ -191,15 +195,24 @@ def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, Arc
     out: dict[str, ArchitectureSpec] = {}
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        report.add(folder, "no model specs found", fix="add reproductions/models/<model>.yaml files")
+        report.add(
+            folder, "no model specs found", fix="add reproductions/models/<model>.yaml files"
+        )
     for path in files:
         raw = load_yaml(path)
         if not isinstance(raw, dict):
-            report.add(path, "expected a mapping with taxonomy_model, model_type, config...", line=1)
+            report.add(
+                path, "expected a mapping with taxonomy_model, model_type, config...", line=1
+            )
             continue
         line = pop_line(raw)
         spec = validate_item(
-            ArchitectureSpec, strip_lines(raw), report=report, file=path, line=line, what="model spec"
+            ArchitectureSpec,
+            strip_lines(raw),
+            report=report,
+            file=path,
+            line=line,
+            what="model spec",
         )
         if spec is None:
             continue
@@ -217,7 +230,12 @@ def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, Arc
             )
             continue
         if path.stem != slug(canon):
-            report.add(path, f"file name does not match the model", line=line, fix=f"rename it to {slug(canon)}.yaml")
+            report.add(
+                path,
+                "file name does not match the model",
+                line=line,
+                fix=f"rename it to {slug(canon)}.yaml",
+            )
         if canon in out:
             report.add(path, f"second spec for '{canon}'", line=line, fix="keep one file per model")
         covered = {k for s in spec.sources for k in s.keys}
@@ -231,7 +249,9 @@ def _load_cached(folder: Path, check_transformers: bool) -> tuple[tuple[str, Arc
                         fix="list it under sources: (with its status) or use keys: ['*']",
                     )
         for key in covered - set(spec.config) - {"*"}:
-            report.add(path, f"sources name '{key}', which is not in config", line=line, fix="remove it")
+            report.add(
+                path, f"sources name '{key}', which is not in config", line=line, fix="remove it"
+            )
         if check_transformers:
             for problem in _transformers_problems(spec):
                 report.add(path, problem, line=line)
@@ -247,12 +267,16 @@ def _transformers_problems(spec: ArchitectureSpec) -> list[str]:
     from transformers import CONFIG_MAPPING
 
     if spec.model_type not in CONFIG_MAPPING:
-        return [f"model_type '{spec.model_type}' is unknown to transformers {transformers.__version__}"]
+        return [
+            f"model_type '{spec.model_type}' is unknown to transformers {transformers.__version__}"
+        ]
     problems = []
     if not hasattr(transformers, spec.model_class):
         problems.append(f"model_class '{spec.model_class}' is not a transformers class")
     cfg_cls = CONFIG_MAPPING[spec.model_type]
-    known = {f.name for f in dataclasses.fields(cfg_cls)} if dataclasses.is_dataclass(cfg_cls) else None
+    known = (
+        {f.name for f in dataclasses.fields(cfg_cls)} if dataclasses.is_dataclass(cfg_cls) else None
+    )
     if known is not None:
         known |= set(getattr(cfg_cls, "attribute_map", {}))
         for key in spec.config:
@@ -261,11 +285,15 @@ def _transformers_problems(spec: ArchitectureSpec) -> list[str]:
                     f"config key '{key}' is not a field of {cfg_cls.__name__}; check its spelling"
                 )
     if not problems:
+        level = transformers.logging.get_verbosity()
+        transformers.logging.set_verbosity_error()
         try:
             cfg_cls(**spec.config)
         except Exception as err:  # transformers validates types (strict dataclasses)
             first = str(err).strip().splitlines()
             problems.append(f"transformers rejects the config: {' '.join(first[-2:])}")
+        finally:
+            transformers.logging.set_verbosity(level)
     return problems
 
 
@@ -304,7 +332,9 @@ def tiny_overrides(spec: ArchitectureSpec) -> dict[str, Any]:
     return over
 
 
-def make_config(spec: ArchitectureSpec, overrides: dict[str, Any] | None = None, *, tiny: bool = False) -> Any:
+def make_config(
+    spec: ArchitectureSpec, overrides: dict[str, Any] | None = None, *, tiny: bool = False
+) -> Any:
     """The transformers config object of ``spec`` (plus ``overrides``)."""
     from transformers import AutoConfig
 
@@ -339,7 +369,9 @@ def model_class(spec: ArchitectureSpec, head: str = "base") -> type:
 
     name = spec.model_class
     if head == "classification":
-        prefix = re.sub(r"(Model|ForCausalLM|LMHeadModel|ForConditionalGeneration|ForMaskedLM)$", "", name)
+        prefix = re.sub(
+            r"(Model|ForCausalLM|LMHeadModel|ForConditionalGeneration|ForMaskedLM)$", "", name
+        )
         name = prefix + "ForSequenceClassification"
     cls = getattr(transformers, name, None)
     if cls is None:
@@ -485,6 +517,34 @@ def dimensions(config: Any) -> Dimensions:
         is_encoder_decoder=bool(getattr(config, "is_encoder_decoder", False)),
         has_lm_head=mt not in ("roberta", "bert"),
     )
+
+
+def max_positions(config: Any) -> int | None:
+    """Longest input the model's position embeddings allow (None: relative/rotary positions)."""
+    mt = config.model_type
+    if mt == "t5":
+        return None  # relative position buckets
+    if mt in ("llama", "codegen"):
+        return None  # rotary: no position parameters (max_position_embeddings is a soft limit)
+    value = getattr(config, "max_position_embeddings", None)
+    if value is None:
+        return None
+    if mt in ("roberta", "bert"):
+        return int(value) - (
+            2 if mt == "roberta" else 0
+        )  # RoBERTa offsets positions by padding_idx+1
+    return int(value)
+
+
+def check_sequence_fits(config: Any, tokens: int, *, virtual_tokens: int = 0) -> None:
+    """Raise a ConfigError when ``tokens`` (+ soft-prompt tokens) exceed the position embeddings."""
+    limit = max_positions(config)
+    if limit is not None and tokens + virtual_tokens > limit:
+        extra = f" + {virtual_tokens} virtual tokens" if virtual_tokens else ""
+        raise ConfigError(
+            f"{tokens} tokens{extra} exceed the {limit} positions of this {config.model_type} model; "
+            f"use seq_len <= {limit - virtual_tokens}"
+        )
 
 
 def published_tolerance(published: int) -> int:

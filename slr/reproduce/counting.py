@@ -36,7 +36,7 @@ class HeadSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: HeadKind = "none"
-    num_labels: int = Field(2, ge=1)
+    num_labels: int = Field(default=2, ge=1)
     pooler: bool = True
 
 

@@ -26,7 +26,9 @@ def quantize_for_training(model: Any, cfg: Any) -> Any:
         raise MethodNotApplicable(
             "QLoRA needs bitsandbytes: pip install bitsandbytes (CUDA machines)"
         ) from err
-    compute = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[cfg.compute_dtype]
+    compute = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[
+        cfg.compute_dtype
+    ]
     device = next(model.parameters()).device
     for parent in list(model.modules()):
         for child_name, child in list(parent.named_children()):

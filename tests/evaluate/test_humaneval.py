@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from slr.cli.main import main
 from slr.errors import ValidationError
@@ -106,3 +108,31 @@ def test_cli_bad_file_is_one_clear_error(tmp_path, capsys):
     assert "bad.jsonl:1: missing or non-string 'completion'" in err
     assert "Traceback" not in err
     assert main(["evaluate", "pass-at-k", str(path), "--k", "0"]) == 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.text(max_size=30),
+            st.fixed_dictionaries(
+                {
+                    "task_id": st.sampled_from(["HumanEval/0", "HumanEval/7", "nope", 3]),
+                    "completion": st.one_of(st.text(max_size=10), st.none()),
+                }
+            ).map(json.dumps),
+        ),
+        max_size=6,
+    )
+)
+def test_read_samples_never_crashes_on_junk(problems, tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("samples") / "junk.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        samples = read_samples(path, problems)
+    except ValidationError as err:
+        assert all(p.file.endswith("junk.jsonl") for p in err.problems)
+        return
+    assert samples and all(s.task_id in problems for s in samples)

@@ -7,10 +7,12 @@ fallback (resource limits only) has its own test of what it does promise.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -25,9 +27,21 @@ from slr.evaluate.sandbox import Isolation, Outcome, Sandbox, SandboxLimits
 LIMITS = SandboxLimits(timeout_s=1.0, memory_mb=256, max_processes=8, max_file_mb=2, disk_mb=8)
 
 
+# Sandbox folders of this test module go under their own root, so the leftover check below
+# cannot confuse them with another test run's on the same machine.
+ROOT = Path(tempfile.mkdtemp(prefix="slr-sandbox-tests-"))
+ROOT.chmod(0o711)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_root():
+    yield
+    shutil.rmtree(ROOT, ignore_errors=True)  # a killed slr cannot remove its own run folder
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
-    return Sandbox(LIMITS)
+    return Sandbox(LIMITS, temp_root=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +65,7 @@ def _leftovers(marker: str | None = None) -> list[int]:
             cmd = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
         except OSError:
             continue
-        if "slr-sandbox-" in cwd or (marker and marker in cmd):
+        if cwd.startswith(str(ROOT)) or (marker and marker in cmd):
             found.append(int(pid))
     return found
 
@@ -70,7 +84,9 @@ def test_runs_a_program_and_captures_its_output(sandbox):
     assert failed.outcome is Outcome.FAILED and failed.returncode == 3
     crash = sandbox.run_python("import sys\nsys.stdout.write('partial')\nraise ValueError('boom')")
     # like the interpreter: traceback on stderr, exit status 1, buffered output still flushed
-    assert crash.returncode == 1 and "ValueError: boom" in crash.stderr and crash.stdout == "partial"
+    assert (
+        crash.returncode == 1 and "ValueError: boom" in crash.stderr and crash.stdout == "partial"
+    )
     data = sandbox.run_python("print(open('data.txt').read())", files={"data.txt": "given"})
     assert data.stdout == "given\n"
     with pytest.raises(SandboxError, match="relative and stay inside"):
@@ -227,7 +243,7 @@ _PARENT_SCRIPT = textwrap.dedent(
     import os, sys
     from slr.evaluate.sandbox import Sandbox, SandboxLimits
     program = sys.argv[1].replace("PARENT_PID", str(os.getpid()))
-    result = Sandbox(SandboxLimits(timeout_s=1.0)).run_python(program)
+    result = Sandbox(SandboxLimits(timeout_s=1.0), temp_root=sys.argv[2]).run_python(program)
     print("ALIVE", result.outcome.value, result.isolation, flush=True)
     """
 )
@@ -245,7 +261,10 @@ def test_killing_the_parent_fails(namespaces):
         f"try:\n    {a}\nexcept OSError as e:\n    print('denied', e)\n" for a in attacks
     )
     proc = subprocess.run(
-        [sys.executable, "-c", _PARENT_SCRIPT, program], capture_output=True, text=True, timeout=30
+        [sys.executable, "-c", _PARENT_SCRIPT, program, str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert proc.returncode == 0, proc.stderr[-800:]
     assert proc.stdout.startswith("ALIVE")
@@ -260,7 +279,7 @@ def test_killing_slr_mid_run_leaves_no_process_behind(namespaces, tmp_path):
         f"""
         import sys
         from slr.evaluate.sandbox import Sandbox, SandboxLimits
-        Sandbox(SandboxLimits(timeout_s=20)).run_python({program!r})
+        Sandbox(SandboxLimits(timeout_s=20), temp_root={str(ROOT)!r}).run_python({program!r})
         """
     )
     proc = subprocess.Popen([sys.executable, "-c", script])
@@ -309,7 +328,7 @@ def test_rlimits_fallback_blocks_sockets_and_contains_forks():
         python = "/usr/bin/python3"
         if not os.access(python, os.X_OK):
             pytest.skip("no interpreter readable by nobody for the root fallback")
-    box = Sandbox(LIMITS, isolation=Isolation.RLIMITS, python=python)
+    box = Sandbox(LIMITS, isolation=Isolation.RLIMITS, python=python, temp_root=ROOT)
     probe = box.run_python(
         "import os, socket\nprint(os.getuid())\n"
         "try:\n    socket.socket()\n    print('SOCKET')\nexcept OSError:\n    print('BLOCKED')\n"

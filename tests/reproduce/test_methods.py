@@ -181,7 +181,10 @@ def test_bitfit_counts_and_plain_no_bias_note():
 def test_classification_head_in_modules_to_save_is_reported_separately():
     # notes 1c (i): LoRA r8 q,v on CodeBERT with SEQ_CLS: 887,042 = 294,912 LoRA + 592,130 head copy
     count = count_parameters(
-        "CodeBERT", "LoRA", {"target_modules": ["query", "value"]}, head=HeadSpec(kind="classification")
+        "CodeBERT",
+        "LoRA",
+        {"target_modules": ["query", "value"]},
+        head=HeadSpec(kind="classification"),
     )
     assert count.trainable_params == 887_042
     assert count.head_params == 592_130
@@ -196,7 +199,9 @@ def test_bottleneck_adapter_sizes():
     ho = count_parameters("UniXcoder", "Houlsby Adapter", {"bottleneck_size": 128})
     assert ho.trainable_params == 4_740_096
     # AdapterHub default reduction factor 16: bottleneck 48 on hidden 768
-    assert count_parameters("CodeBERT", "Pfeiffer Adapter").trainable_params == 12 * (2 * 768 * 48 + 48 + 768)
+    assert count_parameters("CodeBERT", "Pfeiffer Adapter").trainable_params == 12 * (
+        2 * 768 * 48 + 48 + 768
+    )
 
 
 def test_telly_k_matches_the_artifact_counts():
@@ -206,5 +211,13 @@ def test_telly_k_matches_the_artifact_counts():
     assert count_parameters("UniXcoder", "Telly-K", {"k": 11}).trainable_params == 7_087_872
     # T3: clone detection adds the pair head: 127.11M, Telly-11 8.27M
     pair = HeadSpec(kind="pair-classification")
-    assert round(count_parameters("UniXcoder", "Full Fine-Tuning", head=pair).total_params / 1e6, 2) == 127.11
-    assert round(count_parameters("UniXcoder", "Telly-K", {"k": 11}, head=pair).trainable_params / 1e6, 2) == 8.27
+    assert (
+        round(count_parameters("UniXcoder", "Full Fine-Tuning", head=pair).total_params / 1e6, 2)
+        == 127.11
+    )
+    assert (
+        round(
+            count_parameters("UniXcoder", "Telly-K", {"k": 11}, head=pair).trainable_params / 1e6, 2
+        )
+        == 8.27
+    )

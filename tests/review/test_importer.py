@@ -93,3 +93,35 @@ def test_without_a_decision_a_disagreement_stays_open(shared: Path, root: Path, 
     p21 = [f for f in result.findings if f.paper_id == "P21" and f.field == "year"]
     assert len(p21) == 1 and p21[0].status == "open"
     assert next(p for p in result.papers if p.paper_id == "P21").year == 2022  # v3 is canonical
+
+
+def test_vendored_artifacts_are_verbatim(root: Path):
+    from slr.corpus.vendor import check_sources
+
+    assert not check_sources(root / "corpus" / "sources")
+    raw = (root / "corpus" / "sources" / "detail_study_v3.csv").read_bytes()
+    assert b"\r\n" in raw  # git kept the CRLF records (see .gitattributes)
+
+
+def test_vendored_artifacts_equal_the_workplace_copy(root: Path):
+    from conftest import WORKPLACE_SHARED
+
+    if WORKPLACE_SHARED is None:
+        pytest.skip("no ../shared/data/slr-peft next to this checkout")
+    from slr.corpus.vendor import ARTIFACTS
+
+    for name in ARTIFACTS:
+        assert (root / "corpus" / "sources" / name).read_bytes() == (
+            WORKPLACE_SHARED / name
+        ).read_bytes(), name
+
+
+def test_an_edited_vendored_artifact_is_detected(tmp_path: Path, root: Path):
+    from slr.corpus.vendor import check_sources
+
+    dst = tmp_path / "sources"
+    shutil.copytree(root / "corpus" / "sources", dst)
+    p = dst / "final_paper_selection.md"
+    p.write_text(p.read_text().replace("27 papers", "28 papers"))
+    report = check_sources(dst)
+    assert len(report) == 1 and "was edited" in str(report.problems[0])

@@ -128,9 +128,8 @@ def _remount_read_only(skip):
     return failed
 
 
-def _enter_namespaces(uid, gid):
-    """New user (own uid mapped to root inside), mount, network and PID namespaces."""
-    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+def _map_ids(uid, gid):
+    """Map our own uid/gid to root inside the new user namespace."""
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"0 {uid} 1")
     _write("/proc/self/gid_map", f"0 {gid} 1")
@@ -364,8 +363,13 @@ def main():
     notes = []
     isolation = "rlimits"
     if mode in ("auto", "namespaces"):
+        entered = False
         try:
-            _enter_namespaces(uid, gid)
+            _check(
+                _libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare"
+            )
+            entered = True
+            _map_ids(uid, gid)
             _mount(None, "/", None, MS_REC | MS_PRIVATE)
             notes += _remount_read_only(skip={workdir})
             _mount(
@@ -377,8 +381,14 @@ def main():
             )
             isolation = "namespaces"
         except OSError as err:
-            if mode == "namespaces":
-                _status(status_fd, isolation="none", error=f"namespaces unavailable: {err}")
+            if mode == "namespaces" or entered:
+                # refused outright, or half set up (e.g. an LSM allows unshare but not the
+                # mounts): never run a program in a state that is neither one nor the other
+                what = (
+                    "set-up failed inside the namespaces" if entered else "namespaces unavailable"
+                )
+                fix = "; run with isolation='rlimits' to use the weaker fallback" if entered else ""
+                _status(status_fd, isolation="none", error=f"{what}: {err}{fix}")
                 os._exit(SETUP_FAILED)
             notes.append(f"namespaces unavailable ({err}); resource limits only")
     try:

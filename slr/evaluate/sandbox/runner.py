@@ -158,10 +158,14 @@ class Sandbox:
         limits: SandboxLimits | None = None,
         isolation: Isolation | str = Isolation.AUTO,
         python: str | None = None,
+        temp_root: str | Path | None = None,
     ):
         self.limits = limits or SandboxLimits()
         self.isolation = Isolation(isolation)
         self.python = python or sys.executable
+        # where the per-run folders are made (default: the system temp folder); it must be
+        # traversable by the program's user (nobody, in the root fallback)
+        self.temp_root = None if temp_root is None else str(temp_root)
 
     # -- one program ------------------------------------------------------------------------
 
@@ -184,7 +188,7 @@ class Sandbox:
         for rel in files:
             if os.path.isabs(rel) or ".." in Path(rel).parts:
                 raise SandboxError(f"sandbox file names must be relative and stay inside: {rel!r}")
-        base = Path(tempfile.mkdtemp(prefix="slr-sandbox-"))
+        base = Path(tempfile.mkdtemp(prefix="slr-sandbox-", dir=self.temp_root))
         dropping = os.geteuid() == 0
         try:
             os.chmod(base, 0o711)  # traversable by the unprivileged child, not listable

@@ -87,7 +87,9 @@ def register_method(cls: C) -> C:
     if not name:
         raise TypeError(f"{cls.__name__} has no 'method' name")
     if name in _REGISTRY and _REGISTRY[name] is not cls:
-        raise TypeError(f"method '{name}' registered twice ({_REGISTRY[name].__name__}, {cls.__name__})")
+        raise TypeError(
+            f"method '{name}' registered twice ({_REGISTRY[name].__name__}, {cls.__name__})"
+        )
     _REGISTRY[name] = cls
     return cls
 
@@ -130,7 +132,10 @@ def method_config(name: str, /, **params: Any) -> MethodConfig:
                 problems.append(f"unknown hyper-parameter '{loc}'")
             else:
                 problems.append(f"'{loc}': {e['msg']} (got {e.get('input')!r})")
-        allowed = ", ".join(f"{k}={v.default!r}" for k, v in cls.model_fields.items())
+        allowed = ", ".join(
+            k if v.is_required() else f"{k}={v.get_default(call_default_factory=True)!r}"
+            for k, v in cls.model_fields.items()
+        )
         raise ConfigError(
             f"bad set-up for {canon}: {'; '.join(problems)}; allowed (with defaults): {allowed}"
         ) from None
@@ -141,11 +146,7 @@ def context_for(model: Any) -> ApplyContext:
     from slr.reproduce.architectures import dimensions, peft_task_type
 
     config = model.config
-    heads = [
-        name
-        for name, _ in model.named_children()
-        if name in HEAD_MODULE_NAMES
-    ]
+    heads = [name for name, _ in model.named_children() if name in HEAD_MODULE_NAMES]
     return ApplyContext(
         model_type=config.model_type,
         task_type=peft_task_type(type(model)),
@@ -173,6 +174,19 @@ def apply_method(model: Any, cfg: MethodConfig) -> Any:
     out.slr_notes = list(ctx.notes)
     out.slr_head_modules = list(ctx.head_modules)
     return out
+
+
+def unwrap(model: Any) -> Any:
+    """The transformers model inside a peft wrapper (PeftModel -> LoraModel -> model)."""
+    for _ in range(4):
+        if type(model).__module__.startswith("transformers"):
+            break
+        children = model._modules  # peft forwards attribute lookups, so read the children
+        inner = children.get("base_model") or children.get("model")
+        if inner is None:
+            break
+        model = inner
+    return model
 
 
 def freeze_all(model: Any) -> None:

@@ -31,8 +31,14 @@ from slr.reproduce.methods.base import (
 
 # model_type -> (attention output projection, FFN output projection), as module-name regexes
 PLACEMENTS: dict[str, dict[str, str]] = {
-    "roberta": {"attention": r"layer\.\d+\.attention\.output\.dense$", "ffn": r"layer\.\d+\.output\.dense$"},
-    "bert": {"attention": r"layer\.\d+\.attention\.output\.dense$", "ffn": r"layer\.\d+\.output\.dense$"},
+    "roberta": {
+        "attention": r"layer\.\d+\.attention\.output\.dense$",
+        "ffn": r"layer\.\d+\.output\.dense$",
+    },
+    "bert": {
+        "attention": r"layer\.\d+\.attention\.output\.dense$",
+        "ffn": r"layer\.\d+\.output\.dense$",
+    },
     "t5": {"attention": r"layer\.0\.SelfAttention\.o$", "ffn": r"DenseReluDense\.wo$"},
     "bart": {"attention": r"self_attn\.out_proj$", "ffn": r"\.fc2$"},
     "plbart": {"attention": r"self_attn\.out_proj$", "ffn": r"\.fc2$"},
@@ -44,6 +50,14 @@ PLACEMENTS: dict[str, dict[str, str]] = {
 }
 
 Placement = Literal["attention", "ffn"]
+
+
+def _both() -> list[Placement]:
+    return ["attention", "ffn"]
+
+
+def _ffn_only() -> list[Placement]:
+    return ["ffn"]
 
 
 def _make_adapter_classes() -> tuple[type, type]:
@@ -104,9 +118,9 @@ class AdapterConfig(MethodConfig):
     """
 
     method: ClassVar[str] = "Adapter"
-    placement: list[Placement] = Field(default_factory=lambda: ["attention", "ffn"])
-    bottleneck_size: int | None = Field(None, ge=1)
-    reduction_factor: int | None = Field(None, ge=1)
+    placement: list[Placement] = Field(default_factory=_both)
+    bottleneck_size: int | None = Field(default=None, ge=1)
+    reduction_factor: int | None = Field(default=None, ge=1)
     non_linearity: Literal["relu", "swish", "gelu"] = "swish"
 
     @model_validator(mode="after")
@@ -148,9 +162,13 @@ class AdapterConfig(MethodConfig):
             parent_name, _, child = name.rpartition(".")
             parent = model.get_submodule(parent_name) if parent_name else model
             weight = module.weight
-            dtype = torch.float32 if weight.dtype in (torch.float16, torch.bfloat16) else weight.dtype
+            dtype = (
+                torch.float32 if weight.dtype in (torch.float16, torch.bfloat16) else weight.dtype
+            )
             dim = _out_features(module)
-            adapter = adapter_cls(dim, self.bottleneck(dim), self.non_linearity, weight.device, dtype)
+            adapter = adapter_cls(
+                dim, self.bottleneck(dim), self.non_linearity, weight.device, dtype
+            )
             setattr(parent, child, wrapped_cls(module, adapter))
         unfreeze_heads(model, ctx)
         return model
@@ -161,8 +179,8 @@ class HoulsbyAdapterConfig(AdapterConfig):
     """Houlsby et al. 2019 (AdapterHub DoubleSeqBnConfig): after attention and after the FFN."""
 
     method: ClassVar[str] = "Houlsby Adapter"
-    placement: list[Placement] = Field(default_factory=lambda: ["attention", "ffn"])
-    reduction_factor: int | None = Field(16, ge=1)
+    placement: list[Placement] = Field(default_factory=_both)
+    reduction_factor: int | None = Field(default=16, ge=1)
     non_linearity: Literal["relu", "swish", "gelu"] = "swish"
 
 
@@ -171,6 +189,6 @@ class PfeifferAdapterConfig(AdapterConfig):
     """Pfeiffer et al. 2021 (AdapterHub SeqBnConfig): one adapter after the FFN."""
 
     method: ClassVar[str] = "Pfeiffer Adapter"
-    placement: list[Placement] = Field(default_factory=lambda: ["ffn"])
-    reduction_factor: int | None = Field(16, ge=1)
+    placement: list[Placement] = Field(default_factory=_ffn_only)
+    reduction_factor: int | None = Field(default=16, ge=1)
     non_linearity: Literal["relu", "swish", "gelu"] = "relu"

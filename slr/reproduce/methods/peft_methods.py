@@ -90,9 +90,9 @@ class LoRAConfig(MethodConfig):
     """LoRA (Hu et al. 2022): trainable low-rank update B·A on the target linear layers."""
 
     method: ClassVar[str] = "LoRA"
-    r: int = Field(8, ge=1)
-    alpha: float = Field(8, gt=0, description="lora_alpha (peft default 8)")
-    dropout: float = Field(0.0, ge=0, lt=1)
+    r: int = Field(default=8, ge=1)
+    alpha: int = Field(default=8, gt=0, description="lora_alpha (peft default 8)")
+    dropout: float = Field(default=0.0, ge=0, lt=1)
     target_modules: Targets = None
     bias: Literal["none", "all", "lora_only"] = "none"
     use_rslora: bool = False
@@ -170,12 +170,12 @@ class AdaLoRAConfig(MethodConfig):
     """AdaLoRA (Zhang et al. 2023): SVD-form LoRA whose rank budget is pruned from init_r to target_r."""
 
     method: ClassVar[str] = "AdaLoRA"
-    init_r: int = Field(12, ge=1)
-    target_r: int = Field(8, ge=1)
-    alpha: float = Field(8, gt=0)
-    dropout: float = Field(0.0, ge=0, lt=1)
+    init_r: int = Field(default=12, ge=1)
+    target_r: int = Field(default=8, ge=1)
+    alpha: int = Field(default=8, gt=0)
+    dropout: float = Field(default=0.0, ge=0, lt=1)
     target_modules: Targets = None
-    total_step: int = Field(1000, ge=1, description="training steps (peft requires it)")
+    total_step: int = Field(default=1000, ge=1, description="training steps (peft requires it)")
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
         from peft import AdaLoraConfig
@@ -199,8 +199,8 @@ class LoHaConfig(MethodConfig):
     """LoHa (FedPara): Hadamard product of two low-rank updates."""
 
     method: ClassVar[str] = "LoHa"
-    r: int = Field(8, ge=1)
-    alpha: float = Field(8, gt=0)
+    r: int = Field(default=8, ge=1)
+    alpha: int = Field(default=8, gt=0)
     target_modules: Targets = None
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
@@ -222,8 +222,8 @@ class LoKrConfig(MethodConfig):
     """LoKr (KronA/LyCORIS): Kronecker product of a small factor and a low-rank factor."""
 
     method: ClassVar[str] = "LoKr"
-    r: int = Field(8, ge=1)
-    alpha: float = Field(8, gt=0)
+    r: int = Field(default=8, ge=1)
+    alpha: int = Field(default=8, gt=0)
     decompose_factor: int = -1
     target_modules: Targets = None
 
@@ -247,7 +247,7 @@ class VeRAConfig(MethodConfig):
     """VeRA (Kopiczko et al. 2024): shared frozen random matrices, trainable scaling vectors."""
 
     method: ClassVar[str] = "VeRA"
-    r: int = Field(256, ge=1)
+    r: int = Field(default=256, ge=1)
     target_modules: Targets = None
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
@@ -285,9 +285,7 @@ class IA3Config(MethodConfig):
             )
         return _wrap(
             model,
-            PeftIA3(
-                target_modules=targets, feedforward_modules=ff, task_type=_peft_task_type(ctx)
-            ),
+            PeftIA3(target_modules=targets, feedforward_modules=ff, task_type=_peft_task_type(ctx)),
         )
 
 
@@ -304,7 +302,9 @@ def prompt_dimensions(ctx: ApplyContext, model: Any, method: str) -> dict[str, A
     config = model.config
     raw = config.to_dict()
     out: dict[str, Any] = {}
-    if not any(k in raw for k in ("num_attention_heads", "n_head", "num_heads", "encoder_attention_heads")):
+    if not any(
+        k in raw for k in ("num_attention_heads", "n_head", "num_heads", "encoder_attention_heads")
+    ):
         heads = getattr(config, "num_attention_heads", None)
         if heads is None:
             raise MethodNotApplicable(
@@ -330,7 +330,7 @@ class PromptTuningConfig(MethodConfig):
 
     method: ClassVar[str] = "Prompt Tuning"
     kind: ClassVar[str] = "prompt"
-    num_virtual_tokens: int = Field(20, ge=1)
+    num_virtual_tokens: int = Field(default=20, ge=1)
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
         from peft import PromptTuningConfig as PeftPT
@@ -351,8 +351,10 @@ class PTuningConfig(MethodConfig):
 
     method: ClassVar[str] = "P-Tuning"
     kind: ClassVar[str] = "prompt"
-    num_virtual_tokens: int = Field(20, ge=1)
-    encoder_hidden_size: int | None = Field(None, description="None: peft's default (token_dim)")
+    num_virtual_tokens: int = Field(default=20, ge=1)
+    encoder_hidden_size: int | None = Field(
+        default=None, description="None: peft's default (token_dim)"
+    )
     encoder_reparameterization_type: Literal["MLP", "LSTM"] = "MLP"
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
@@ -383,7 +385,7 @@ class PrefixTuningConfig(MethodConfig):
 
     method: ClassVar[str] = "Prefix Tuning"
     kind: ClassVar[str] = "prompt"
-    num_virtual_tokens: int = Field(20, ge=1)
+    num_virtual_tokens: int = Field(default=20, ge=1)
     prefix_projection: bool = False
     encoder_hidden_size: int | None = None
 

@@ -18,6 +18,7 @@ from slr.reproduce.methods.base import (
     freeze_all,
     register_method,
     unfreeze_heads,
+    unwrap,
 )
 
 # names of the per-layer ModuleLists, per model_type (encoder first)
@@ -43,14 +44,25 @@ def layer_stacks(model: Any, model_type: str) -> list[Any]:
             f"no layer list known for model_type '{model_type}'; add it to "
             "slr/reproduce/methods/selective.py:LAYER_STACKS"
         )
-    base = getattr(model, "base_model", model)
+    base = unwrap(model)
+    # the LM class, or its backbone (heads wrap it: RobertaForSequenceClassification.roberta);
+    # backbone classes drop the 'model.'/'transformer.' prefix of LM classes
+    roots = [base, getattr(base, "base_model", base)]
     out = []
     for name in names:
-        try:
-            out.append(base.get_submodule(name))
-        except AttributeError:
-            # backbone classes drop the 'model.'/'transformer.' prefix of LM classes
-            out.append(base.get_submodule(name.split(".", 1)[1]))
+        found = None
+        for root in roots:
+            for candidate in (name, name.split(".", 1)[-1]):
+                try:
+                    found = root.get_submodule(candidate)
+                    break
+                except AttributeError:
+                    continue
+            if found is not None:
+                break
+        if found is None:
+            raise MethodNotApplicable(f"{type(base).__name__} has no layer list '{name}'")
+        out.append(found)
     return out
 
 
