@@ -100,8 +100,14 @@ def ours(
     from slr.reproduce.train.spec import TrainingSpec
 
     model = _model(cfg)
-    training = TrainingSpec(
-        max_steps=steps, batch_size=batch, lr=1e-3, checkpoint_every=checkpoint_every, log_every=10
+    training = TrainingSpec.model_validate(
+        dict(
+            max_steps=steps,
+            batch_size=batch,
+            lr=1e-3,
+            checkpoint_every=checkpoint_every,
+            log_every=10,
+        )
     )
     marks: list[float] = []
     store = None

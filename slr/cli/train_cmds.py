@@ -10,6 +10,7 @@ level: torch is imported by the command bodies.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -29,7 +30,7 @@ def _names(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()] if text else None
 
 
-def _rich_progress(console: object) -> object:
+def _rich_progress(console: Any) -> tuple[Any, Any]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -48,7 +49,7 @@ def _rich_progress(console: object) -> object:
         TextColumn("{task.fields[info]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=console,  # type: ignore[arg-type]
+        console=console,
     )
 
     class RichProgress(RunProgress):
@@ -69,8 +70,10 @@ def _rich_progress(console: object) -> object:
             )
 
         def step(self, done: int, loss: float | None) -> None:
-            info = f"loss {loss:.4f}" if loss is not None else None
-            bars.update(self.steps, completed=done, **({"info": info} if info else {}))
+            if loss is None:
+                bars.update(self.steps, completed=done)
+            else:
+                bars.update(self.steps, completed=done, info=f"loss {loss:.4f}")
 
         def evaluating(self, label: str) -> None:
             bars.update(self.steps, description="evaluate")
@@ -83,7 +86,7 @@ def _rich_progress(console: object) -> object:
     return bars, RichProgress()
 
 
-def _print_checks(console: object, document: dict) -> None:
+def _print_checks(console: Any, document: dict[str, Any]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{document['spec_id']}: {document['title']}")
@@ -105,9 +108,9 @@ def _print_checks(console: object, document: dict) -> None:
             ci,
             c["verdict"],
         )
-    console.print(table)  # type: ignore[attr-defined]
+    console.print(table)
     scale = document["scale"]
-    console.print(  # type: ignore[attr-defined]
+    console.print(
         f"scale: {scale['description']}"
         + (" [small-scale proxy, not the papers' setting]" if scale["proxy"] else "")
     )
@@ -158,8 +161,8 @@ def register(app: typer.Typer) -> None:
                 fresh=fresh,
                 write=not no_write,
                 progress=progress,
-            )  # type: ignore[arg-type]
-            with bars:  # type: ignore[attr-defined]
+            )
+            with bars:
                 document = run_spec(spec, options)
             _print_checks(console, document)
             if "_path" in document:

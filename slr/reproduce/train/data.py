@@ -112,6 +112,7 @@ def _example(kind: str, row: dict[str, Any], src: str, tgt: str | None) -> dict[
     ident = str(row.get("id", ""))
     if kind == "classification":
         return {"id": ident, "source": str(row[src]), "label": int(row["label"])}
+    assert tgt is not None
     if kind == "pair-classification":
         return {
             "id": ident,

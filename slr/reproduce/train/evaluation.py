@@ -136,7 +136,8 @@ def execution_metric(metric: Any, preds: list[list[str]], examples: list[dict[st
     from slr.evaluate.metrics.generation import estimate_pass_at_k
     from slr.evaluate.sandbox import Sandbox
 
-    problems, samples = {}, []
+    problems: dict[str, Any] = {}
+    samples: list[Any] = []
     for ex, completions in zip(examples, preds, strict=True):
         problems[ex["id"]] = Problem(
             ex["id"], ex["source"], ex["target"], ex["test"], ex["entry_point"]

@@ -62,7 +62,7 @@ def _graceful_stop() -> Iterator[_StopFlag]:
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
-    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous: dict[int, Any] = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
 
     def handler(signum: int, frame: Any) -> None:
         if flag.requested:
@@ -84,7 +84,8 @@ def make_optimizer(model: Any, training: TrainingSpec) -> Any:
     """AdamW over the trainable parameters; no weight decay on biases and norms (1-d tensors)."""
     import torch
 
-    decay, no_decay = [], []
+    decay: list[Any] = []
+    no_decay: list[Any] = []
     for _, p in model.named_parameters():
         if p.requires_grad:
             (decay if p.ndim >= 2 else no_decay).append(p)

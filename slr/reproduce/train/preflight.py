@@ -242,12 +242,15 @@ def _check_shares(loaded: LoadedSpec, arms: dict[str, ArmPlan], report: Validati
 def _check_claims(loaded: LoadedSpec, report: ValidationReport) -> dict[str, str]:
     """Claim ids must exist in corpus/claims.yaml (when the corpus has one) or say their source."""
     known: dict[str, str] | None = None
+    kinds: dict[str, str] = {}
     try:
         from slr.reproduce import claims as claims_module  # the eff stage's claims as data
 
         path = claims_module.claims_path()
         if path.is_file():
-            known = {c.id: f"corpus/claims.yaml ({c.paper})" for c in claims_module.load_claims()}
+            loaded_claims = claims_module.load_claims()
+            known = {c.id: f"corpus/claims.yaml ({c.paper})" for c in loaded_claims}
+            kinds = {c.id: c.kind for c in loaded_claims}
     except ImportError:
         known = None
     out: dict[str, str] = {}
@@ -256,6 +259,14 @@ def _check_claims(loaded: LoadedSpec, report: ValidationReport) -> dict[str, str
             out[check.claim] = "corpus/claims.yaml not available"
         elif check.claim in known:
             out[check.claim] = known[check.claim]
+            if kinds[check.claim] != "effectiveness":
+                report.add(
+                    loaded.path,
+                    f"claim '{check.claim}' is a {kinds[check.claim]} claim; training runs check "
+                    "effectiveness claims",
+                    line=loaded.line_of("checks", i, "claim"),
+                    fix="efficiency claims are checked by slr reproduce verify",
+                )
         elif check.note.startswith("claim source:"):
             out[check.claim] = check.note
         else:

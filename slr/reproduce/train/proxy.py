@@ -301,7 +301,8 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
         ids.append(tokenizer.eos_token_id)
     rng = np.random.default_rng(r.seed)
     if r.model_type == "t5":
-        sentinels = tokenizer.convert_tokens_to_ids([f"<extra_id_{i}>" for i in range(N_SENTINELS)])
+        vocab = tokenizer.get_vocab()
+        sentinels = [int(vocab[f"<extra_id_{i}>"]) for i in range(N_SENTINELS)]
         items = []
         for chunk in _chunks(ids, r.seq_len):
             inp, tgt = span_corrupt(
@@ -320,15 +321,17 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
         else transformers.AutoModelForCausalLM
     )
     model = cls.from_config(config)
-    training = TrainingSpec(
-        max_steps=r.steps,
-        batch_size=r.batch_size,
-        lr=r.lr,
-        warmup_ratio=0.05,
-        scheduler="cosine",
-        checkpoint_every=50,
-        weight_decay=0.01,
-        log_every=25,
+    training = TrainingSpec.model_validate(
+        dict(
+            max_steps=r.steps,
+            batch_size=r.batch_size,
+            lr=r.lr,
+            warmup_ratio=0.05,
+            scheduler="cosine",
+            checkpoint_every=50,
+            weight_decay=0.01,
+            log_every=25,
+        )
     )
     fingerprint = f"{name}-{r.digest()}"
     store = CheckpointStore(work, fingerprint)

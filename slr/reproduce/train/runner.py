@@ -88,14 +88,6 @@ def default_results_dir(loaded: LoadedSpec) -> Path:
     return reproductions_dir() / "results" / "effectiveness"
 
 
-def _manifest_module() -> Any:
-    try:
-        from slr.reproduce import manifest as module  # the eff stage's manifest
-    except ImportError:
-        from slr.reproduce.train import _manifest_shim as module
-    return module
-
-
 def _atomic_json(obj: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
@@ -185,7 +177,9 @@ class _Session:
             "versions": {p: metadata.version(p) for p in ("torch", "transformers", "peft")},
             "world": self.accelerator.num_processes,
         }
-        return _manifest_module().spec_hash(payload)
+        from slr.reproduce.manifest import spec_hash
+
+        return spec_hash(payload)
 
     def run_job(self, job: Job, index: int, total: int) -> dict[str, Any]:
         import torch
@@ -442,16 +436,19 @@ def assemble(
         root = project_root(loaded.path.parent)
     except Exception:
         root = Path.cwd()
-    module = _manifest_module()
-    manifest = module.manifest(
+    from slr.reproduce.manifest import manifest as make_manifest
+    from slr.reproduce.manifest import spec_hash
+
+    # one entry per seed of the spec (each seeds python, numpy and torch: transformers.set_seed)
+    manifest = make_manifest(
         root,
         device=device,
         dtype=spec.training.precision,
-        seeds={"seeds": seeds},
+        seeds={f"run-{i}": s for i, s in enumerate(seeds)},
         spec=loaded.raw,
     )
     manifest["spec_file"] = _relative(loaded.path, root)
-    manifest["spec_hash"] = module.spec_hash(loaded.raw)
+    manifest["spec_hash"] = spec_hash(loaded.raw)
     manifest["processes"] = acc.num_processes
     manifest["torch_threads"] = _threads()
     manifest["load_average"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None

@@ -84,44 +84,46 @@ def judge(
     diffs = [arm[s] - baseline[s] for s in seeds]
     d_mean, d_sd = mean_std(diffs)
     lo, hi = t_interval(diffs)
-    stats = dict(n=n, diff_mean=d_mean, diff_std=d_sd, ci_low=lo, ci_high=hi)
+
+    def made(verdict: str, reason: str) -> Judgement:
+        return Judgement(verdict, reason, n, d_mean, d_sd, lo, hi)
+
     ci = f"d = {d_mean:+.2f} (95% CI {lo:+.2f} .. {hi:+.2f}, {n} seeds)"
     if n < MIN_SEEDS:
-        return Judgement(INCONCLUSIVE, f"{ci}; fewer than {MIN_SEEDS} seeds", **stats)
+        return made(INCONCLUSIVE, f"{ci}; fewer than {MIN_SEEDS} seeds")
     if floor is not None:
         b_lo, _ = t_interval([baseline[s] for s in seeds])
         if b_lo <= floor:
-            return Judgement(
+            return made(
                 INCONCLUSIVE,
                 f"{ci}; the baseline does not beat the floor {floor:.2f} (majority class or "
                 f"random ranking) at this scale, so the comparison says nothing",
-                **stats,
             )
     tol = tolerance
     if relation == "comparable":
         if lo >= -tol and hi <= tol:
-            return Judgement(SUPPORTED, f"{ci} lies within +-{tol:g}", **stats)
+            return made(SUPPORTED, f"{ci} lies within +-{tol:g}")
         if hi < -tol or lo > tol:
-            return Judgement(NOT_SUPPORTED, f"{ci} lies outside +-{tol:g}", **stats)
-        return Judgement(INCONCLUSIVE, f"{ci} overlaps the +-{tol:g} band", **stats)
+            return made(NOT_SUPPORTED, f"{ci} lies outside +-{tol:g}")
+        return made(INCONCLUSIVE, f"{ci} overlaps the +-{tol:g} band")
     if relation == "not_worse":
         if lo >= -tol:
-            return Judgement(SUPPORTED, f"{ci}: at most {tol:g} points worse", **stats)
+            return made(SUPPORTED, f"{ci}: at most {tol:g} points worse")
         if hi < -tol:
-            return Judgement(NOT_SUPPORTED, f"{ci}: more than {tol:g} points worse", **stats)
-        return Judgement(INCONCLUSIVE, f"{ci} straddles -{tol:g}", **stats)
+            return made(NOT_SUPPORTED, f"{ci}: more than {tol:g} points worse")
+        return made(INCONCLUSIVE, f"{ci} straddles -{tol:g}")
     if relation == "better":
         if lo > tol:
-            return Judgement(SUPPORTED, f"{ci}: better by more than {tol:g}", **stats)
+            return made(SUPPORTED, f"{ci}: better by more than {tol:g}")
         if hi <= 0:
-            return Judgement(NOT_SUPPORTED, f"{ci}: not better", **stats)
-        return Judgement(INCONCLUSIVE, f"{ci}: cannot tell if better by more than {tol:g}", **stats)
+            return made(NOT_SUPPORTED, f"{ci}: not better")
+        return made(INCONCLUSIVE, f"{ci}: cannot tell if better by more than {tol:g}")
     if relation == "worse":
         if hi < -tol:
-            return Judgement(SUPPORTED, f"{ci}: worse by more than {tol:g}", **stats)
+            return made(SUPPORTED, f"{ci}: worse by more than {tol:g}")
         if lo >= 0:
-            return Judgement(NOT_SUPPORTED, f"{ci}: not worse", **stats)
-        return Judgement(INCONCLUSIVE, f"{ci}: cannot tell if worse by more than {tol:g}", **stats)
+            return made(NOT_SUPPORTED, f"{ci}: not worse")
+        return made(INCONCLUSIVE, f"{ci}: cannot tell if worse by more than {tol:g}")
     raise ValueError(f"unknown relation {relation!r}")
 
 
