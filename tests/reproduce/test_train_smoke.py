@@ -126,3 +126,27 @@ def test_qlora_on_cuda(tmp_path):
     )
     doc = _run(path, tmp_path)
     assert doc["arms"][0]["method"] == "QLoRA"
+
+
+def test_models_built_after_a_meta_device_count_are_initialised():
+    # regression: counting on the meta device (preflight) used to leave transformers' table of
+    # torch.nn.init functions patched to no-ops when transformers.initialization was first
+    # imported inside the patch, so later real models held uninitialised memory. A fresh
+    # interpreter, so that nothing imported it before.
+    import subprocess
+    import sys
+
+    code = """
+import torch
+from slr.reproduce.train.models import build_meta, load_model, resolve_model
+from slr.reproduce.train.spec import ModelSpec
+source = resolve_model(ModelSpec(offline="all-MiniLM-L6-v2"))
+build_meta(source, "classification")
+model = load_model(source, "classification", seed=0)
+# a buffer from_pretrained re-creates with init.zeros_ (not in the checkpoint)
+assert torch.all(model.bert.embeddings.token_type_ids == 0), "uninitialised buffer"
+std = float(model.classifier.weight.std())  # the new head: normal(0, initializer_range=0.02)
+assert 0.01 < std < 0.03, std
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]

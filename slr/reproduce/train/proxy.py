@@ -6,7 +6,8 @@ their results say how methods compare on a small model that knows some code, nev
 papers' models (CodeT5, CodeLlama...) do. Every result of a spec that uses one says so.
 
 Recipes (:data:`RECIPES`): a GPT-2-architecture decoder (causal LM on contiguous chunks) and a
-T5-architecture encoder-decoder (T5 span corruption: 15 % noise, mean span 3), each with a
+T5-architecture encoder-decoder (half T5 span corruption - 15 % noise, mean span 3 - and half
+prefix LM: first half of a chunk in, the rest out), each with a
 byte-level BPE tokenizer trained on the same text. The pretraining text is the standard library's
 source (the files :mod:`slr.evaluate.datasets.stdlib_pairs` mines) **minus every function in the
 valid and test splits of the two offline stdlib sets**, so evaluation functions are never seen
@@ -53,6 +54,7 @@ class ProxyRecipe:
     seed: int = 0
     noise_density: float = 0.15
     mean_span: float = 3.0
+    prefix_lm: float = 0.0  # T5: share of chunks trained as prefix LM (first half -> the rest)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def digest(self) -> str:
@@ -64,7 +66,7 @@ class ProxyRecipe:
         return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-_OPTIONAL_AT_DEFAULT: dict[str, Any] = {"architecture": None, "precision": "fp32"}
+_OPTIONAL_AT_DEFAULT: dict[str, Any] = {"architecture": None, "precision": "fp32", "prefix_lm": 0.0}
 
 RECIPES: dict[str, ProxyRecipe] = {
     r.name: r
@@ -126,7 +128,9 @@ RECIPES: dict[str, ProxyRecipe] = {
                 feed_forward_proj="relu",
                 dropout_rate=0.1,
             ),
-            description="T5 architecture (CodeT5 family), 3+3 layers, hidden 128, span corruption",
+            description="T5 architecture (CodeT5 family), 3+3 layers, hidden 128; half span "
+            "corruption, half prefix LM (the decoder learns to write fluent continuations)",
+            prefix_lm=0.5,
         ),
     )
 }
@@ -305,9 +309,13 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
         sentinels = [int(vocab[f"<extra_id_{i}>"]) for i in range(N_SENTINELS)]
         items = []
         for chunk in _chunks(ids, r.seq_len):
-            inp, tgt = span_corrupt(
-                chunk, rng, r.noise_density, r.mean_span, sentinels, tokenizer.eos_token_id
-            )
+            if rng.random() < r.prefix_lm:
+                cut = len(chunk) // 2
+                inp, tgt = chunk[:cut] + [tokenizer.eos_token_id], chunk[cut:]
+            else:
+                inp, tgt = span_corrupt(
+                    chunk, rng, r.noise_density, r.mean_span, sentinels, tokenizer.eos_token_id
+                )
             items.append({"input_ids": inp, "labels": tgt})
         head = "seq2seq"
     else:
