@@ -69,7 +69,7 @@ def main() -> None:
         done = list(pool.map(lambda n: _run(_cli("train", "pretrain-proxy", n),
                                             tmp / f"pretrain-{n}.log"), proxies))
     for name, (secs, rc) in zip(proxies, done, strict=True):
-        print(f"  proxy {name}: {secs:.1f} s (cached if ~10 s){'' if rc == 0 else ' FAILED'}")
+        print(f"  proxy {name}: {secs:.1f} s (cached: under 2 s){'' if rc == 0 else ' FAILED'}")
     pretrain = time.perf_counter() - t0
     t1 = time.perf_counter()
     with ThreadPoolExecutor(args.parallel) as pool:
