@@ -178,21 +178,17 @@ class Encoder:
 
 
 def _pad(rows: list[list[int]], value: int, left: bool = False) -> tuple[Any, Any]:
+    """Padded ids and attention mask (one tensor built from padded lists: fast)."""
     import torch
 
     width = max(len(r) for r in rows)
-    ids = torch.full((len(rows), width), value, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, r in enumerate(rows):
-        if not r:
-            continue
-        if left:
-            ids[i, width - len(r) :] = torch.tensor(r)
-            mask[i, width - len(r) :] = 1
-        else:
-            ids[i, : len(r)] = torch.tensor(r)
-            mask[i, : len(r)] = 1
-    return ids, mask
+    if left:
+        ids = [[value] * (width - len(r)) + r for r in rows]
+        mask = [[0] * (width - len(r)) + [1] * len(r) for r in rows]
+    else:
+        ids = [r + [value] * (width - len(r)) for r in rows]
+        mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
+    return torch.tensor(ids, dtype=torch.long), torch.tensor(mask, dtype=torch.long)
 
 
 def collate(head: str, items: list[dict[str, Any]], pad_id: int) -> dict[str, Any]:
