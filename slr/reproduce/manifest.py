@@ -41,7 +41,10 @@ def git_state(root: Path) -> dict[str, Any]:
             return None
 
     commit = run("rev-parse", "HEAD")
-    status = run("status", "--porcelain", "--untracked-files=no")
+    # results being written by this very command are not a change to what produced them
+    status = run(
+        "status", "--porcelain", "--untracked-files=no", "--", ".", ":!reproductions/results"
+    )
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 

@@ -221,3 +221,18 @@ def test_telly_k_matches_the_artifact_counts():
         )
         == 8.27
     )
+
+
+@pytest.mark.gpu
+def test_qlora_quantizes_and_trains_on_cuda():
+    pytest.importorskip("bitsandbytes")
+    model = build_model(
+        architecture("CodeLlama-7B"), device="cuda", tiny=True, dtype="bf16", seed=0
+    )
+    out = apply_method(model, method_config("QLoRA"))
+    assert any(type(m).__name__ == "Linear4bit" for m in out.modules())
+    total, trainable, _ = count_model(out)
+    assert trainable == 2048  # LoRA r=8 on q,v of the tiny 2-layer model (as on CPU with LoRA)
+    ids = torch.randint(3, 100, (2, 8), device="cuda")
+    out(input_ids=ids, labels=ids).loss.backward()
+    assert all(p.grad is not None for p in out.parameters() if p.requires_grad)
