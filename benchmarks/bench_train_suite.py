@@ -56,34 +56,61 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write reproductions/results/")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
-    specs = sorted(SPECS.glob("*.yaml"),
-                   key=lambda p: next((i for i, k in enumerate(ORDER) if k in p.name), 99))
+    specs = sorted(
+        SPECS.glob("*.yaml"),
+        key=lambda p: next((i for i, k in enumerate(ORDER) if k in p.name), 99),
+    )
     tmp = Path(tempfile.mkdtemp(prefix="slr-suite-"))
     workdir = args.workdir or tmp / "runs"
-    results = ROOT / "reproductions" / "results" / "effectiveness" if args.write else tmp / "results"
-    print(f"{len(specs)} specs, {args.parallel} at a time, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.2f} at start; logs in {tmp}")
+    results = (
+        ROOT / "reproductions" / "results" / "effectiveness" if args.write else tmp / "results"
+    )
+    print(
+        f"{len(specs)} specs, {args.parallel} at a time, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.2f} at start; logs in {tmp}"
+    )
     proxies = _needed_proxies(specs)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(args.parallel) as pool:
-        done = list(pool.map(lambda n: _run(_cli("train", "pretrain-proxy", n),
-                                            tmp / f"pretrain-{n}.log"), proxies))
+        done = list(
+            pool.map(
+                lambda n: _run(_cli("train", "pretrain-proxy", n), tmp / f"pretrain-{n}.log"),
+                proxies,
+            )
+        )
     for name, (secs, rc) in zip(proxies, done, strict=True):
         print(f"  proxy {name}: {secs:.1f} s (cached: under 2 s){'' if rc == 0 else ' FAILED'}")
     pretrain = time.perf_counter() - t0
     t1 = time.perf_counter()
     with ThreadPoolExecutor(args.parallel) as pool:
-        runs = list(pool.map(
-            lambda s: _run(_cli("train", "run", str(s), "--fresh", "--workdir", str(workdir),
-                                "--results-dir", str(results)), tmp / f"{s.stem}.log"), specs))
+        runs = list(
+            pool.map(
+                lambda s: _run(
+                    _cli(
+                        "train",
+                        "run",
+                        str(s),
+                        "--fresh",
+                        "--workdir",
+                        str(workdir),
+                        "--results-dir",
+                        str(results),
+                    ),
+                    tmp / f"{s.stem}.log",
+                ),
+                specs,
+            )
+        )
     suite = time.perf_counter() - t1
     failed = False
     for spec, (secs, rc) in zip(specs, runs, strict=True):
         print(f"  {spec.stem}: {secs / 60:.1f} min{'' if rc == 0 else ' FAILED (see log)'}")
         failed |= rc != 0
-    print(f"suite: {suite / 60:.1f} min wall (+ {pretrain / 60:.1f} min proxy pretraining or "
-          f"cache check); target < 20 min: {'met' if suite < 1200 else 'NOT met'}; load average "
-          f"{os.getloadavg()[0]:.2f} at the end; results in {results}")
+    print(
+        f"suite: {suite / 60:.1f} min wall (+ {pretrain / 60:.1f} min proxy pretraining or "
+        f"cache check); target < 20 min: {'met' if suite < 1200 else 'NOT met'}; load average "
+        f"{os.getloadavg()[0]:.2f} at the end; results in {results}"
+    )
     if failed:
         sys.exit(1)
 
