@@ -198,6 +198,7 @@ class _Session:
         progress = self.options.progress
         if self.options.fresh and folder.exists() and self.accelerator.is_main_process:
             shutil.rmtree(folder)
+        self.accelerator.wait_for_everyone()  # no rank reads a folder rank 0 is deleting
         if result_file.is_file():
             done = json.loads(result_file.read_text(encoding="utf-8"))
             if done.get("fingerprint") == fingerprint:
