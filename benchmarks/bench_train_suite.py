@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "reproductions" / "specs" / "effectiveness"
 # longest first (measured), so the pool ends close to the longest single spec
-ORDER = ["search", "defect", "multitask", "summarization"]
+ORDER = ["search", "multitask", "defect", "ia3", "summarization"]
 
 
 def _cli(*args: str) -> list[str]:
