@@ -80,22 +80,29 @@ def _graceful_stop() -> Iterator[_StopFlag]:
             signal.signal(s, h)
 
 
-def _fast_paths(accelerator: Any) -> tuple[Callable[[Any], None], Callable[[Any, float], Any]]:
-    """``backward`` and ``clip`` for the step. accelerate's own ones are needed with a gradient
-    scaler (fp16), DeepSpeed, FSDP or Megatron; without them they reduce to ``loss.backward()``
-    and torch's ``clip_grad_norm_`` but cost ~1 ms of checks per step (package look-ups), which
-    is several percent of a small model's step: call torch directly then."""
+def _fast_paths(
+    accelerator: Any,
+) -> tuple[Callable[[Any], None], Callable[[Any, float], Any], bool]:
+    """``backward``, ``clip`` and whether to wrap the optimizer, for the step.
+
+    accelerate's own backward, clipping and optimizer wrapper are needed with a gradient scaler
+    (fp16), DeepSpeed, FSDP or Megatron. Without them (one device, or DDP, which averages the
+    gradients inside ``backward``) they reduce to ``loss.backward()``, torch's
+    ``clip_grad_norm_`` and the plain optimizer, but cost ~1-2 ms of checks per step (package
+    look-ups, version compares): several percent of a small model's step. Call torch directly
+    then.
+    """
     import torch
     from accelerate.utils import DistributedType
 
     special = {DistributedType.DEEPSPEED, DistributedType.FSDP, DistributedType.MEGATRON_LM}
     if getattr(accelerator, "scaler", None) is not None or accelerator.distributed_type in special:
-        return accelerator.backward, accelerator.clip_grad_norm_
+        return accelerator.backward, accelerator.clip_grad_norm_, True
 
     def backward(loss: Any) -> None:
         loss.backward()
 
-    return backward, torch.nn.utils.clip_grad_norm_
+    return backward, torch.nn.utils.clip_grad_norm_, False
 
 
 def make_optimizer(model: Any, training: TrainingSpec) -> Any:
@@ -144,12 +151,15 @@ def run_loop(
 
     optimizer = make_optimizer(model, training)
     scheduler = make_scheduler(optimizer, training, total_steps)
-    model, optimizer = accelerator.prepare(model, optimizer)
+    backward, clip, wrap_optimizer = _fast_paths(accelerator)
+    if wrap_optimizer:
+        model, optimizer = accelerator.prepare(model, optimizer)
+    else:  # DDP or one device: the optimizer needs no wrapper (see _fast_paths)
+        model = accelerator.prepare(model)
     unwrapped = accelerator.unwrap_model(model)
     scaler = getattr(accelerator, "scaler", None)
     params = [p for p in model.parameters() if p.requires_grad]
     world, rank, device = accelerator.num_processes, accelerator.process_index, accelerator.device
-    backward, clip = _fast_paths(accelerator)
     parts = training.grad_accum * world
     if training.batch_size % parts:
         raise ConfigError(
