@@ -53,6 +53,12 @@ def load_yaml(path: Path) -> Any:
         ) from err
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.reader.ReaderError as err:  # control characters: not a MarkedYAMLError
+        at = text.count("\n", 0, err.position) + 1
+        raise InputFormatError(
+            f"{display_path(path)}:{at}: invalid YAML: character {err.character!r} is not allowed; "
+            "remove it (a control character or binary junk)"
+        ) from err
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = f":{mark.line + 1}" if mark else ""

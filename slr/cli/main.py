@@ -14,7 +14,7 @@ import sys
 
 import typer
 
-from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds, search_cmds
+from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds, search_cmds, train_cmds
 
 app = typer.Typer(
     name="slr",
@@ -41,6 +41,7 @@ review_cmds.register(app)
 evaluate_cmds.register(app)
 search_cmds.register(app)
 reproduce_cmds.register(app)
+train_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

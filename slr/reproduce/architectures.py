@@ -440,6 +440,8 @@ def skip_init_on_meta(device: str) -> Iterator[None]:
         yield
         return
     import torch.nn.init as init
+    import transformers.initialization  # noqa: F401 - its table of torch.nn.init functions
+    # is taken at import: imported inside the patch it would keep the stubs for good
 
     def keep(tensor: Any = None, *args: Any, **kwargs: Any) -> Any:
         return tensor

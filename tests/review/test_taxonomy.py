@@ -143,3 +143,12 @@ def test_yaml_syntax_error_names_the_line(data_copy: Path):
     path.write_text("architectures:\n  - name: [unclosed\n", encoding="utf-8")
     with pytest.raises(InputFormatError, match=r"architectures.yaml:\d+: invalid YAML"):
         load_taxonomy(data_copy / "taxonomy")
+
+
+def test_control_characters_in_yaml_are_a_located_error(data_copy: Path):
+    from slr.errors import InputFormatError
+
+    path = data_copy / "taxonomy" / "architectures.yaml"
+    path.write_text("architectures:\n  - name: encoder\x07-only\n", encoding="utf-8")
+    with pytest.raises(InputFormatError, match=r"architectures.yaml:2: invalid YAML: character"):
+        load_taxonomy(data_copy / "taxonomy")

@@ -1,0 +1,193 @@
+"""Checkpoints of a training run: everything needed to continue as if never stopped.
+
+One file, ``checkpoint.pt``, written atomically (temporary file + ``os.replace``): a kill during
+the write leaves the previous checkpoint intact. It holds
+
+* the trainable parameters (frozen ones are rebuilt from the seed or the pretrained weights);
+* the optimizer, scheduler and gradient-scaler states;
+* the RNG states (Python, NumPy, torch CPU, every CUDA device), so dropout continues identically;
+* the step (the data position: :class:`~slr.reproduce.train.data.BatchPlan` derives the batches
+  from it), the loss log, and AdaLoRA's importance scores (peft keeps them outside state_dict);
+* a fingerprint of the run's set-up: resuming a different set-up is refused.
+
+With several processes, rank 0 writes the file and every rank writes its RNG states beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slr.reproduce.train.errors import CheckpointMismatch
+
+FORMAT = 1
+
+
+def rng_state() -> dict[str, Any]:
+    import numpy as np
+    import torch
+
+    state: dict[str, Any] = {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    import numpy as np
+    import torch
+
+    random.setstate(state["python"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def _atomic_save(obj: Any, path: Path) -> None:
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            torch.save(obj, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def trainable_state(model: Any) -> dict[str, Any]:
+    return {
+        name: p.detach().to("cpu", copy=True)
+        for name, p in model.named_parameters()
+        if p.requires_grad
+    }
+
+
+def adalora_state(model: Any) -> dict[str, Any] | None:
+    allocator = getattr(getattr(model, "base_model", None), "rankallocator", None)
+    if allocator is None:
+        return None
+    keys = ("ipt", "exp_avg_ipt", "exp_avg_unc")
+    return {
+        k: {n: t.detach().cpu().clone() for n, t in getattr(allocator, k).items()} for k in keys
+    }
+
+
+def set_adalora_state(model: Any, state: dict[str, Any] | None) -> None:
+    allocator = getattr(getattr(model, "base_model", None), "rankallocator", None)
+    if allocator is None or state is None:
+        return
+    device = next(model.parameters()).device
+    for key, values in state.items():
+        setattr(allocator, key, {n: t.to(device) for n, t in values.items()})
+
+
+@dataclass
+class CheckpointStore:
+    """The checkpoint of one run directory."""
+
+    folder: Path
+    fingerprint: str
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def path(self) -> Path:
+        return self.folder / "checkpoint.pt"
+
+    def rng_path(self, rank: int) -> Path:
+        return self.folder / f"rng-{rank}.pt"
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def save(
+        self,
+        *,
+        model: Any,
+        optimizer: Any,
+        scheduler: Any,
+        scaler: Any,
+        step: int,
+        losses: list[tuple[int, float]],
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        if self.world > 1:
+            _atomic_save(rng_state(), self.rng_path(self.rank))
+        if self.rank != 0:
+            return
+        _atomic_save(
+            {
+                "format": FORMAT,
+                "fingerprint": self.fingerprint,
+                "step": step,
+                "losses": list(losses),
+                "trainable": trainable_state(model),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "scaler": scaler.state_dict() if scaler is not None else None,
+                "rng": rng_state(),
+                "adalora": adalora_state(model),
+                "world": self.world,
+                "extra": dict(extra or {}),
+            },
+            self.path,
+        )
+
+    def load(self) -> dict[str, Any]:
+        import torch
+
+        state = torch.load(self.path, map_location="cpu", weights_only=False)
+        if state.get("format") != FORMAT or state.get("fingerprint") != self.fingerprint:
+            raise CheckpointMismatch(
+                f"{self.path} was written for a different set-up of this run (spec, arm, seed or "
+                "versions changed); delete the folder or run with --fresh"
+            )
+        if state.get("world", 1) != self.world:
+            raise CheckpointMismatch(
+                f"{self.path} was written with {state.get('world')} processes, now {self.world}; "
+                "resume with the same number of processes or run with --fresh"
+            )
+        return state
+
+    def restore(
+        self, state: dict[str, Any], *, model: Any, optimizer: Any, scheduler: Any, scaler: Any
+    ) -> None:
+        import torch
+
+        params = dict(model.named_parameters())
+        missing = [n for n, p in params.items() if p.requires_grad and n not in state["trainable"]]
+        if missing:
+            raise CheckpointMismatch(
+                f"{self.path} lacks trainable parameters {missing[:3]}...; delete it or use --fresh"
+            )
+        with torch.no_grad():
+            for name, value in state["trainable"].items():
+                params[name].copy_(value.to(params[name].device))
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        if scaler is not None and state.get("scaler") is not None:
+            scaler.load_state_dict(state["scaler"])
+        set_adalora_state(model, state.get("adalora"))
+        rng = state["rng"]
+        if self.world > 1 and self.rng_path(self.rank).is_file():
+            rng = torch.load(self.rng_path(self.rank), weights_only=False)
+        set_rng_state(rng)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+        for rank in range(self.world):
+            self.rng_path(rank).unlink(missing_ok=True)

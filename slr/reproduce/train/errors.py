@@ -1,0 +1,21 @@
+"""Errors of training runs (all :class:`slr.errors.SlrError`, printed without a traceback)."""
+
+from __future__ import annotations
+
+from slr.errors import ConfigError, SlrError
+
+
+class TrainingError(SlrError):
+    """A run could not go on (not a bad spec: those are ConfigError/ValidationError)."""
+
+
+class TrainingOutOfMemory(TrainingError):
+    """The device ran out of memory; the message has the numbers and what to try."""
+
+
+class TrainingInterrupted(TrainingError):
+    """Ctrl-C or SIGTERM: a checkpoint was written; the same command resumes the run."""
+
+
+class CheckpointMismatch(ConfigError):
+    """A checkpoint exists for a different set-up of the same run directory."""

@@ -1,0 +1,262 @@
+"""The training loop: plain PyTorch steps through accelerate, resumable, interruptible.
+
+One optimizer step = ``grad_accum`` micro-batches of ``batch_size / (grad_accum x processes)``
+examples on each process; ``accelerate`` places the model, wraps it for several GPUs (DDP when
+launched with ``accelerate launch``), handles mixed precision and gradient scaling. The loop
+adds nothing per step but the loss bookkeeping (kept on the device; read every ``log_every``
+steps) and a flag check; ``benchmarks/bench_train_loop.py`` measures its overhead against a bare
+PyTorch loop.
+
+Checkpoints every ``checkpoint_every`` steps (:mod:`~slr.reproduce.train.checkpoint`). Ctrl-C
+or SIGTERM finish the current step, write a checkpoint and raise
+:class:`~slr.reproduce.train.errors.TrainingInterrupted`; a SIGKILL loses the steps since the
+last checkpoint. Running the same spec again resumes. Out of memory becomes
+:class:`~slr.reproduce.train.errors.TrainingOutOfMemory` with the numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from slr.errors import ConfigError
+from slr.reproduce.train.checkpoint import CheckpointStore
+from slr.reproduce.train.data import BatchPlan
+from slr.reproduce.train.errors import TrainingInterrupted
+from slr.reproduce.train.spec import TrainingSpec
+
+
+@dataclass
+class LoopOutcome:
+    steps: int
+    losses: list[tuple[int, float]]
+    seconds: float
+    resumed_from: int | None = None
+    checkpoints: int = 0
+
+
+@dataclass
+class StepFunctions:
+    """What the loop needs from the task: a batch from example indices, and the loss."""
+
+    make_batch: Callable[[list[int]], dict[str, Any]]
+    loss: Callable[[Any, dict[str, Any]], Any]
+    after_step: Callable[[Any, int], None] | None = None  # e.g. AdaLoRA's rank allocation
+
+
+@dataclass
+class _StopFlag:
+    requested: bool = False
+    signals: list[int] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _graceful_stop() -> Iterator[_StopFlag]:
+    """First Ctrl-C/SIGTERM: finish the step and checkpoint; a second one stops at once."""
+    flag = _StopFlag()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous: dict[int, Any] = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def handler(signum: int, frame: Any) -> None:
+        if flag.requested:
+            signal.signal(signum, previous[signum])
+            raise KeyboardInterrupt
+        flag.requested = True
+        flag.signals.append(signum)
+
+    for s in previous:
+        signal.signal(s, handler)
+    try:
+        yield flag
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+def _fast_paths(
+    accelerator: Any,
+) -> tuple[Callable[[Any], None], Callable[[Any, float], Any], bool]:
+    """``backward``, ``clip`` and whether to wrap the optimizer, for the step.
+
+    accelerate's own backward, clipping and optimizer wrapper are needed with a gradient scaler
+    (fp16), DeepSpeed, FSDP or Megatron. Without them (one device, or DDP, which averages the
+    gradients inside ``backward``) they reduce to ``loss.backward()``, torch's
+    ``clip_grad_norm_`` and the plain optimizer, but cost ~1-2 ms of checks per step (package
+    look-ups, version compares): several percent of a small model's step. Call torch directly
+    then.
+    """
+    import torch
+    from accelerate.utils import DistributedType
+
+    special = {DistributedType.DEEPSPEED, DistributedType.FSDP, DistributedType.MEGATRON_LM}
+    if getattr(accelerator, "scaler", None) is not None or accelerator.distributed_type in special:
+        return accelerator.backward, accelerator.clip_grad_norm_, True
+
+    def backward(loss: Any) -> None:
+        loss.backward()
+
+    return backward, torch.nn.utils.clip_grad_norm_, False
+
+
+def make_optimizer(model: Any, training: TrainingSpec) -> Any:
+    """AdamW over the trainable parameters; no weight decay on biases and norms (1-d tensors)."""
+    import torch
+
+    decay: list[Any] = []
+    no_decay: list[Any] = []
+    for _, p in model.named_parameters():
+        if p.requires_grad:
+            (decay if p.ndim >= 2 else no_decay).append(p)
+    if not decay and not no_decay:
+        raise ConfigError("the method leaves no trainable parameter in this model")
+    groups = [
+        {"params": decay, "weight_decay": training.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW([g for g in groups if g["params"]], lr=training.lr)
+
+
+def make_scheduler(optimizer: Any, training: TrainingSpec, total_steps: int) -> Any:
+    from transformers import get_scheduler
+
+    return get_scheduler(
+        training.scheduler,
+        optimizer,
+        num_warmup_steps=int(training.warmup_ratio * total_steps),
+        num_training_steps=total_steps,
+    )
+
+
+def run_loop(
+    model: Any,
+    *,
+    training: TrainingSpec,
+    total_steps: int,
+    plan: BatchPlan,
+    fns: StepFunctions,
+    accelerator: Any,
+    store: CheckpointStore | None,
+    on_step: Callable[[int, float | None], None] | None = None,
+    on_oom: Callable[[BaseException], Exception] | None = None,
+) -> tuple[Any, LoopOutcome]:
+    """Train ``model`` for ``total_steps`` optimizer steps; returns (prepared model, outcome)."""
+    from slr.reproduce.train.oom import is_oom
+
+    optimizer = make_optimizer(model, training)
+    scheduler = make_scheduler(optimizer, training, total_steps)
+    backward, clip, wrap_optimizer = _fast_paths(accelerator)
+    if wrap_optimizer:
+        model, optimizer = accelerator.prepare(model, optimizer)
+    else:  # DDP or one device: the optimizer needs no wrapper (see _fast_paths)
+        model = accelerator.prepare(model)
+    unwrapped = accelerator.unwrap_model(model)
+    scaler = getattr(accelerator, "scaler", None)
+    params = [p for p in model.parameters() if p.requires_grad]
+    world, rank, device = accelerator.num_processes, accelerator.process_index, accelerator.device
+    parts = training.grad_accum * world
+    if training.batch_size % parts:
+        raise ConfigError(
+            f"batch_size {training.batch_size} does not split into {training.grad_accum} "
+            f"micro-batches on {world} processes; use a multiple of {parts}"
+        )
+    start: int = 0
+    losses: list[tuple[int, float]] = []
+    resumed: int | None = None
+    if store is not None and store.exists():
+        state = store.load()
+        store.restore(
+            state, model=unwrapped, optimizer=optimizer, scheduler=scheduler, scaler=scaler
+        )
+        start, resumed = int(state["step"]), int(state["step"])
+        losses = [(int(s), float(v)) for s, v in state["losses"]]
+    model.train()
+    running: Any = None
+    count = 0
+    if resumed is not None:
+        import torch
+
+        extra = state.get("extra", {})
+        count = int(extra.get("count", 0))
+        if extra.get("running") is not None:
+            running = torch.tensor(extra["running"], dtype=torch.float32, device=device)
+    checkpoints = 0
+    t0 = time.perf_counter()
+
+    def save(step: int) -> None:
+        nonlocal checkpoints
+        if store is not None:
+            extra = {"running": None if running is None else float(running), "count": count}
+            store.save(
+                model=unwrapped,
+                optimizer=optimizer,
+                scheduler=scheduler,
+                scaler=scaler,
+                step=step,
+                losses=losses,
+                extra=extra,
+            )
+            checkpoints += 1
+
+    with _graceful_stop() as stop:
+        step = start
+        try:
+            for step in range(start, total_steps):
+                step_loss = None
+                for part in range(training.grad_accum):
+                    idx = plan.indices(step, part * world + rank, parts)
+                    batch = {k: v.to(device) for k, v in fns.make_batch(idx).items()}
+                    sync = part == training.grad_accum - 1
+                    ctx = contextlib.nullcontext() if sync else accelerator.no_sync(model)
+                    with ctx, accelerator.autocast():
+                        loss = fns.loss(model, batch)
+                        if training.grad_accum > 1:
+                            loss = loss / training.grad_accum
+                    backward(loss)
+                    detached = loss.detach().float()
+                    step_loss = detached if step_loss is None else step_loss + detached
+                if training.max_grad_norm is not None:
+                    clip(params, training.max_grad_norm)
+                optimizer.step()
+                scheduler.step()
+                if fns.after_step is not None:
+                    fns.after_step(unwrapped, step)
+                optimizer.zero_grad(set_to_none=True)
+                running = step_loss if running is None else running + step_loss
+                count += 1
+                done = step + 1
+                logged = None
+                if done % training.log_every == 0 or done == total_steps:
+                    logged = float(running) / count
+                    losses.append((done, logged))
+                    running, count = None, 0
+                if on_step is not None:
+                    on_step(done, logged)
+                if stop.requested:
+                    save(done)
+                    raise TrainingInterrupted(
+                        f"interrupted after step {done} of {total_steps}; checkpoint written to "
+                        f"{store.path if store else '(no checkpoint folder)'}; run the same "
+                        "command again to resume"
+                    )
+                if (
+                    store is not None
+                    and training.checkpoint_every
+                    and done % training.checkpoint_every == 0
+                    and done < total_steps
+                ):
+                    save(done)
+        except TrainingInterrupted:
+            raise
+        except Exception as err:
+            if on_oom is not None and is_oom(err):
+                raise on_oom(err) from None
+            raise
+    seconds = time.perf_counter() - t0
+    return model, LoopOutcome(total_steps, losses, seconds, resumed, checkpoints)

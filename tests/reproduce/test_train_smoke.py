@@ -1,0 +1,152 @@
+"""Smoke matrix: every architecture kind x every method trains a few steps and evaluates.
+
+Tiny random-initialised models (``architecture: ... tiny: true``, byte-level tokens), 2 steps,
+a handful of stdlib examples: this checks that each combination runs end to end through the
+runner (preflight, peft/adapters, accelerate loop, evaluation with registry metrics, results
+JSON), not what it scores.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from . import train_specs as S
+
+ALL_METHODS = {"full", "lora", "adalora", "ia3", "prefix", "prompt", "ptuning", "adapter", "bitfit"}
+
+
+def _run(path: Path, tmp: Path) -> dict:
+    from slr.reproduce.train.runner import RunOptions, run_spec
+
+    return run_spec(path, RunOptions(workdir=tmp / "runs", results_dir=tmp / "results"))
+
+
+def _check_document(doc: dict, expected_arms: set[str], metric_keys: set[str]) -> None:
+    arms = {a["name"]: a for a in doc["arms"]}
+    assert set(arms) == expected_arms
+    full = arms.get("full")
+    for name, arm in arms.items():
+        assert set(arm["summary"]) == metric_keys, name
+        for key, s in arm["summary"].items():
+            assert math.isfinite(s["mean"]), (name, key)
+        for job in arm["jobs"]:
+            assert job["final_loss"] is not None and math.isfinite(job["final_loss"]), name
+        if full is not None and name != "full":
+            # every PEFT arm trains fewer parameters than full fine-tuning
+            assert arm["trainable_percent_of_base"] < full["trainable_percent_of_base"], name
+    assert doc["manifest"]["spec"]["title"].startswith("smoke")
+    assert Path(doc["_path"]).is_file()
+    assert json.loads(Path(doc["_path"]).read_text())["spec_id"] == doc["spec_id"]
+
+
+def test_encoder_only_classification_and_search_every_method(tmp_path):
+    path = S.write(
+        tmp_path,
+        "enc",
+        S.spec_text("{architecture: CodeBERT, tiny: true}", S.defect_task() + S.search_task()),
+    )
+    doc = _run(path, tmp_path)
+    _check_document(
+        doc, ALL_METHODS, {"defect-detection:accuracy", "defect-detection:f1", "code-search:mrr"}
+    )
+
+
+def test_decoder_only_generation_every_method_and_multitask(tmp_path):
+    arms = S.ARMS + "  - {name: mt-lora, method: LoRA, params: {r: 2}, multitask: true}\n"
+    path = S.write(
+        tmp_path,
+        "dec",
+        S.spec_text(
+            "{architecture: CodeGPT-small-py, tiny: true}",
+            S.summarization_task() + S.generation_task(),
+            arms,
+        ),
+    )
+    doc = _run(path, tmp_path)
+    keys = {
+        "summarize:codexglue_bleu",
+        "summarize:rouge_l",
+        "summarize:chrf",
+        "generate:chrf",
+        "generate:exact_match",
+    }
+    _check_document(doc, ALL_METHODS | {"mt-lora"}, keys)
+    mt = next(a for a in doc["arms"] if a["name"] == "mt-lora")
+    # one job over both tasks (one shared adapter), trained on both tasks' examples
+    assert [j["group"] for j in mt["jobs"]] == ["multitask"]
+    assert mt["jobs"][0]["train_examples"] == 32
+    single = next(a for a in doc["arms"] if a["name"] == "lora")
+    assert sorted(j["group"] for j in single["jobs"]) == ["generate", "summarize"]
+
+
+def test_encoder_decoder_generation_every_method(tmp_path):
+    arms = "\n".join(line for line in S.ARMS.splitlines() if "bitfit" not in line)
+    path = S.write(
+        tmp_path,
+        "t5",
+        S.spec_text("{architecture: CodeT5-small, tiny: true}", S.summarization_task(), arms),
+    )
+    doc = _run(path, tmp_path)
+    _check_document(
+        doc,
+        ALL_METHODS - {"bitfit"},
+        {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf"},
+    )
+
+
+def test_encoder_decoder_bitfit_on_a_model_with_biases(tmp_path):
+    # T5 has no bias terms (preflight refuses BitFit there, see test_train_spec); PLBART has them
+    arms = "  - {name: full, method: Full Fine-Tuning}\n  - {name: bitfit, method: BitFit}\n"
+    path = S.write(
+        tmp_path,
+        "plbart",
+        S.spec_text("{architecture: PLBART-base, tiny: true}", S.summarization_task(), arms),
+    )
+    doc = _run(path, tmp_path)
+    _check_document(
+        doc, {"full", "bitfit"}, {"summarize:codexglue_bleu", "summarize:rouge_l", "summarize:chrf"}
+    )
+
+
+@pytest.mark.gpu
+def test_qlora_on_cuda(tmp_path):
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("QLoRA needs a CUDA device")
+    pytest.importorskip("bitsandbytes")
+    arms = "  - {name: qlora, method: QLoRA, params: {r: 2}}\n"
+    path = S.write(
+        tmp_path,
+        "qlora",
+        S.spec_text("{architecture: CodeGPT-small-py, tiny: true}", S.summarization_task(), arms),
+    )
+    doc = _run(path, tmp_path)
+    assert doc["arms"][0]["method"] == "QLoRA"
+
+
+def test_models_built_after_a_meta_device_count_are_initialised():
+    # regression: counting on the meta device (preflight) used to leave transformers' table of
+    # torch.nn.init functions patched to no-ops when transformers.initialization was first
+    # imported inside the patch, so later real models held uninitialised memory. A fresh
+    # interpreter, so that nothing imported it before.
+    import subprocess
+    import sys
+
+    code = """
+import torch
+from slr.reproduce.train.models import build_meta, load_model, resolve_model
+from slr.reproduce.train.spec import ModelSpec
+source = resolve_model(ModelSpec(offline="all-MiniLM-L6-v2"))
+build_meta(source, "classification")
+model = load_model(source, "classification", seed=0)
+# a buffer from_pretrained re-creates with init.zeros_ (not in the checkpoint)
+assert torch.all(model.bert.embeddings.token_type_ids == 0), "uninitialised buffer"
+std = float(model.classifier.weight.std())  # the new head: normal(0, initializer_range=0.02)
+assert 0.01 < std < 0.03, std
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
