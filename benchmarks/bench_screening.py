@@ -15,7 +15,6 @@ import statistics
 import time
 from pathlib import Path
 
-from slr.paths import shared_data_dir
 from slr.search.screen import load_labelled_csv, simulate_screening
 
 
@@ -26,7 +25,7 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["logistic", "nb"])
     args = parser.parse_args()
     repo = Path(__file__).resolve().parents[1]
-    path = shared_data_dir(repo) / "screening/kitchenham_2010/Kitchenham_2010.csv"
+    path = repo / "corpus/screening/kitchenham_2010/Kitchenham_2010.csv"  # vendored verbatim
     texts, labels = load_labelled_csv(path)
     print(
         f"{path.name}: {len(texts)} records, {int(labels.sum())} relevant; "

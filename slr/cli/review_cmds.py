@@ -61,6 +61,19 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         typer.echo(f"corpus matches a fresh import: {result.summary()}")
 
+    @corpus.command("vendor")
+    def corpus_vendor(
+        source: Path = typer.Argument(
+            ..., help="A folder of published data, e.g. ../shared/data/screening/kitchenham_2010."
+        ),
+        dest: Path = typer.Argument(..., help="Where in corpus/ to keep the verbatim copy."),
+    ) -> None:
+        """Copy a folder of published data verbatim into the repository, recording SHA-256s."""
+        from slr.corpus.vendor import vendor_folder
+
+        record = vendor_folder(source, dest)
+        typer.echo(f"copied {len(record)} files into {dest} (hashes in {dest / 'SOURCES.json'})")
+
     @corpus.command("check")
     def corpus_check() -> None:
         """Validate taxonomy/ and corpus/; print every problem found, or a summary."""

@@ -42,6 +42,24 @@ def refresh_sources(published: Path, vendored: Path) -> dict[str, str]:
     return record
 
 
+def vendor_folder(src_folder: Path, dest: Path) -> dict[str, str]:
+    """Copy every file of a folder of published data verbatim into ``dest`` (e.g. a labelled set)."""
+    if not src_folder.is_dir():
+        raise ConfigError(f"{display_path(src_folder)} is not a folder")
+    files = sorted(p for p in src_folder.iterdir() if p.is_file())
+    if not files:
+        raise ConfigError(f"{display_path(src_folder)} holds no files")
+    dest.mkdir(parents=True, exist_ok=True)
+    record = {}
+    for f in files:
+        shutil.copyfile(f, dest / f.name)
+        record[f.name] = sha256(dest / f.name)
+    (dest / RECORD).write_text(
+        json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    return record
+
+
 def check_sources(vendored: Path) -> ValidationReport:
     """Each vendored file still has the hash it was copied with (nobody edited it)."""
     report = ValidationReport()
