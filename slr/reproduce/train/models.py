@@ -68,7 +68,7 @@ def resolve_model(ms: ModelSpec, base_dir: Path | None = None) -> ModelSource:
     from transformers import AutoConfig
 
     if ms.offline:
-        from slr.evaluate.encoder import offline_encoder_path
+        from slr.reproduce.encoder import offline_encoder_path
 
         path = str(offline_encoder_path())
         config = AutoConfig.from_pretrained(path, local_files_only=True)

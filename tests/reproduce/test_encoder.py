@@ -4,11 +4,11 @@ import json
 import subprocess
 import sys
 
-from slr.evaluate.encoder import offline_encoder_path
+from slr.reproduce.encoder import offline_encoder_path
 
 _SCRIPT = """
 import json
-from slr.evaluate.encoder import embed, load_offline_encoder
+from slr.reproduce.encoder import embed, load_offline_encoder
 tok, model = load_offline_encoder()
 e = embed(["sort a list of numbers", "order the numbers of a list", "the weather is sunny today"], tok, model)
 sims = (e @ e.T).tolist()
