@@ -15,6 +15,7 @@ from pathlib import Path
 from slr.errors import SlrError, ValidationReport, display_path
 from slr.search.normalise import (
     clean_text,
+    doi_from_url,
     normalise_doi,
     normalise_entry_type,
     normalise_keywords,
@@ -62,6 +63,8 @@ def build_record(mapped: MappedFields, *, record_id: str, provenance: Provenance
     doi = normalise_doi(mapped.doi)
     if clean_text(mapped.doi) and doi is None:
         extra["doi_as_exported"] = str(clean_text(mapped.doi))
+    if doi is None and (doi := doi_from_url(mapped.url)) is not None:
+        extra["doi_from"] = "url"
     arxiv = parse_arxiv_id(mapped.arxiv) if mapped.arxiv else None
     arxiv_id = None
     if arxiv is not None:

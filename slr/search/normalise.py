@@ -614,6 +614,51 @@ def normalise_url(value: object) -> str | None:
     return text.split()[0]
 
 
+# Landing pages whose path is the DOI itself: doi.org, the '/doi/' pages of ACM, Wiley, Taylor &
+# Francis, SAGE, and Springer's '/article/' and '/chapter/' pages.
+_DOI_URL_RE = re.compile(
+    r"^(?:https?://)?(?:[\w-]+\.)*(?:"
+    r"doi\.org/|[\w.-]+/doi/(?:abs/|full/|pdf/|epdf/|book/)?|link\.springer\.com/(?:article|chapter)/"
+    r")(10\.\d{4,9}/\S+)$",
+    re.IGNORECASE,
+)
+
+
+def doi_from_url(value: object) -> str | None:
+    """The DOI of a landing-page URL whose path is the DOI ('dl.acm.org/doi/10.1145/...').
+
+    Only URLs of that form count: a DOI-like string elsewhere in a URL (a query, a file name) is
+    not taken for the record's DOI.
+    """
+    url = normalise_url(value)
+    if url is None:
+        return None
+    m = _DOI_URL_RE.match(unquote(url).split("#")[0].split("?")[0])
+    return normalise_doi(m.group(1)) if m else None
+
+
+_GENERIC_URL_HOSTS = frozenset({"scholar.google.com", "www.google.com", "google.com"})
+
+
+def url_key(value: object) -> str | None:
+    """A URL as a matching key: lower-case host without 'www.', path without trailing '/', query.
+
+    None for a URL that names no particular page (a bare host, a search engine's query), which
+    two different works may share.
+    """
+    url = normalise_url(value)
+    if url is None:
+        return None
+    m = re.match(r"^[a-z]+://([^/?#]+)([^?#]*)(\?[^#]*)?", url, re.IGNORECASE)
+    if m is None:
+        return None
+    host = m.group(1).lower().removeprefix("www.")
+    path = unquote(m.group(2)).rstrip("/")
+    if not path or host in _GENERIC_URL_HOSTS:
+        return None
+    return host + path + (m.group(3) or "")
+
+
 def normalise_keywords(value: object) -> list[str]:
     text = clean_text(value)
     if text is None:

@@ -74,6 +74,11 @@ def _bases(repo: Path, shared: Path) -> list[Record]:
     return pop + read_final_selection(shared)
 
 
+def _exported_doi(rec: Record) -> str | None:
+    """The DOI the base's source gave (not one ingest read from its URL): the set stays as built."""
+    return None if rec.extra.get("doi_from") == "url" else rec.doi
+
+
 def _gold(rec: Record) -> str:
     return SAME_PAPER.get(rec.record_id, rec.record_id)
 
@@ -132,7 +137,7 @@ class _Builder:
                 else "",
                 "journal": journal or "",
                 "booktitle": booktitle or "",
-                "doi": (rec.doi or "") if doi is True else (doi or ""),
+                "doi": (_exported_doi(rec) or "") if doi is True else (doi or ""),
                 "url": (rec.url or "") if url is True else (url or ""),
                 "gold_cluster": gold,
                 "variant": variant,
@@ -231,8 +236,8 @@ def build(repo: Path, shared: Path) -> str:
                 b.add(rec, variant=kind, gold=gold, title=title, authors=authors)
             elif kind == "typo":
                 b.add(rec, variant=kind, gold=gold, title=_typo(rec.title, rng))
-            elif kind == "doi-url" and rec.doi:
-                b.add(rec, variant=kind, gold=gold, doi=f"https://doi.org/{rec.doi.upper()}")
+            elif kind == "doi-url" and (doi := _exported_doi(rec)):
+                b.add(rec, variant=kind, gold=gold, doi=f"https://doi.org/{doi.upper()}")
             elif kind == "arxiv-version" and rec.venue and "arxiv" not in rec.venue.lower():
                 venue = f"arXiv preprint arXiv:{rec.arxiv_id}" if rec.arxiv_id else "CoRR"
                 year = (rec.year - 1) if rec.year else None

@@ -25,6 +25,38 @@ def test_doi(raw, doi):
 
 
 @pytest.mark.parametrize(
+    "url,doi",
+    [
+        ("https://dl.acm.org/doi/10.1145/3597926.3598036", "10.1145/3597926.3598036"),
+        ("https://dl.acm.org/doi/abs/10.1145/3597503.3608132", "10.1145/3597503.3608132"),
+        (
+            "https://link.springer.com/article/10.1007/s10664-024-10457-5",
+            "10.1007/s10664-024-10457-5",
+        ),
+        ("https://onlinelibrary.wiley.com/doi/full/10.1002/smr.2500", "10.1002/smr.2500"),
+        ("https://doi.org/10.1109/TSE.2023.3313881", "10.1109/tse.2023.3313881"),
+        ("https://ieeexplore.ieee.org/abstract/document/8804217/", None),  # a number, no DOI
+        ("https://example.org/files/10.1145/x.pdf?from=10.1145/y", None),  # not a DOI page
+        ("dl.acm.org/doi/10.1145/3597926.3598036", None),  # not a URL
+    ],
+)
+def test_doi_from_url(url, doi):
+    assert N.doi_from_url(url) == doi
+
+
+def test_url_key():
+    assert N.url_key("https://www.IEEEXplore.ieee.org/abstract/document/8804217/") == (
+        "ieeexplore.ieee.org/abstract/document/8804217"
+    )
+    assert N.url_key("https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=1#x") == (
+        "ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=1"
+    )
+    assert N.url_key("https://aliielahi.github.io/") is None  # a bare host
+    assert N.url_key("https://scholar.google.com/scholar?cluster=1") is None  # a search page
+    assert N.url_key("not a url") is None
+
+
+@pytest.mark.parametrize(
     "raw,expected",
     [
         ("arXiv preprint arXiv:2410.09812", ("2410.09812", None)),

@@ -16,6 +16,8 @@ def candidate_pairs(keys: list[MatchKeys], cfg: DedupeConfig) -> set[tuple[int, 
             blocks[("doi", k.doi)].append(i)
         if k.arxiv:
             blocks[("arxiv", k.arxiv)].append(i)
+        if k.url:
+            blocks[("url", k.url)].append(i)
         words = k.title.split()
         if not words:
             continue

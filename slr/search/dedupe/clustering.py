@@ -29,7 +29,7 @@ def _edge_quality(p: PairResult | None) -> tuple[float, float, float, float]:
     return (_RULE_STRENGTH.get(p.rule, 1.0), year, round(p.title_sim, 3), p.author_sim or 0.0)
 
 
-_RULE_STRENGTH = {"decision": 4.0, "same-doi": 3.0, "same-arxiv-id": 2.5}
+_RULE_STRENGTH = {"decision": 4.0, "same-doi": 3.0, "same-arxiv-id": 2.5, "same-url+title": 2.0}
 
 
 def cluster_records(

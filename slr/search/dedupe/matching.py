@@ -16,6 +16,7 @@ from slr.search.normalise import (
     is_preprint_venue,
     title_key,
     title_numbers,
+    url_key,
     venue_key,
     venue_kind,
 )
@@ -35,6 +36,7 @@ class MatchKeys:
     doi: str | None  # publisher DOI (arXiv DOIs are ids of the preprint)
     arxiv: str | None
     preprint: bool
+    url: str | None = None  # landing page (see url_key): evidence, not an identifier
 
 
 _ARXIV_FROM_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
@@ -110,6 +112,7 @@ def match_keys(rec: Record) -> MatchKeys:
         doi=doi,
         arxiv=arxiv,
         preprint=preprint,
+        url=url_key(rec.url),
     )
 
 
@@ -276,6 +279,10 @@ def compare_records(
         if tsim >= 0.99 and len(a.title) >= cfg.min_title_chars:
             return result("maybe", "authors-differ", "same title, different authors")
         return result("distinct", "authors-differ")
+    if a.url and a.url == b.url and tsim >= cfg.title_duplicate:
+        # The same landing page and the same title (or a cut title's visible part): this is
+        # what decides between a cut title's two candidates ('X…' = 'X Y' or 'X Z'?).
+        return result("duplicate", "same-url+title", a.url)
     if tsim < cfg.title_duplicate:
         if asim is not None and asim >= cfg.author_match and (ydiff is None or ydiff <= 1):
             return result("maybe", "similar-title")
