@@ -39,20 +39,43 @@ def compute_efficiency_verdicts(review: Review) -> pd.DataFrame:
     section="Reproductions",
 )
 def plot_efficiency_verdicts(frame: pd.DataFrame) -> Figure:
+    return _verdict_bars(
+        frame,
+        "paper",
+        VERDICT_COLOURS,
+        xlabel="efficiency claims",
+        title="Verdicts on the papers' efficiency claims",
+        size=(7.5, 0.45, 1.4),
+    )
+
+
+def _verdict_bars(
+    frame: pd.DataFrame,
+    row: str,
+    colours: dict[str, str],
+    *,
+    xlabel: str,
+    title: str,
+    size: tuple[float, float, float],
+) -> Figure:
+    """Horizontal bars, one per ``row`` value (in frame order, top down), stacked by verdict.
+
+    ``size`` is (width, height per bar, extra height) in inches.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    papers = list(dict.fromkeys(frame["paper"]))[::-1]
-    table = frame.pivot_table(
-        index="paper", columns="verdict", values="count", fill_value=0
-    ).reindex(papers)
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(papers) + 1.4))
-    left = [0.0] * len(papers)
-    for verdict, colour in VERDICT_COLOURS.items():
+    rows = list(dict.fromkeys(frame[row]))[::-1]
+    table = frame.pivot_table(index=row, columns="verdict", values="count", fill_value=0)
+    table = table.reindex(rows)
+    width, per_bar, extra = size
+    fig, ax = plt.subplots(figsize=(width, per_bar * len(rows) + extra))
+    left = [0.0] * len(rows)
+    for verdict, colour in colours.items():
         if verdict not in table.columns:
             continue
         vals = table[verdict].tolist()
-        bars = ax.barh(papers, vals, left=left, color=colour)
+        bars = ax.barh(rows, vals, left=left, color=colour)
         ax.bar_label(
             bars,
             labels=[str(int(x)) if x else "" for x in vals],
@@ -61,15 +84,15 @@ def plot_efficiency_verdicts(frame: pd.DataFrame) -> Figure:
             color="white",
         )
         left = [a + b for a, b in zip(left, vals, strict=True)]
-    ax.set_xlabel("efficiency claims")
+    ax.set_xlabel(xlabel)
     ax.legend(
-        handles=[Patch(color=c, label=v) for v, c in VERDICT_COLOURS.items() if v in table.columns],
+        handles=[Patch(color=c, label=v) for v, c in colours.items() if v in table.columns],
         frameon=False,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.15),
         ncols=3,
     )
-    ax.set_title("Verdicts on the papers' efficiency claims")
+    ax.set_title(title)
     return fig
 
 
@@ -100,37 +123,11 @@ def compute_effectiveness_verdicts(review: Review) -> pd.DataFrame:
     section="Reproductions",
 )
 def plot_effectiveness_verdicts(frame: pd.DataFrame) -> Figure:
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
-
-    specs = list(dict.fromkeys(frame["spec"]))[::-1]
-    table = frame.pivot_table(
-        index="spec", columns="verdict", values="count", fill_value=0
-    ).reindex(specs)
-    fig, ax = plt.subplots(figsize=(8, 0.5 * len(specs) + 1.5))
-    left = [0.0] * len(specs)
-    for verdict, colour in EFFECTIVENESS_COLOURS.items():
-        if verdict not in table.columns:
-            continue
-        vals = table[verdict].tolist()
-        bars = ax.barh(specs, vals, left=left, color=colour)
-        ax.bar_label(
-            bars,
-            labels=[str(int(x)) if x else "" for x in vals],
-            label_type="center",
-            fontsize=8,
-            color="white",
-        )
-        left = [a + b for a, b in zip(left, vals, strict=True)]
-    ax.set_xlabel("claim checks")
-    ax.legend(
-        handles=[
-            Patch(color=c, label=v) for v, c in EFFECTIVENESS_COLOURS.items() if v in table.columns
-        ],
-        frameon=False,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.15),
-        ncols=3,
+    return _verdict_bars(
+        frame,
+        "spec",
+        EFFECTIVENESS_COLOURS,
+        xlabel="claim checks",
+        title="Effectiveness checks (small-scale proxies)",
+        size=(8.0, 0.5, 1.5),
     )
-    ax.set_title("Effectiveness checks (small-scale proxies)")
-    return fig

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from slr.search.dedupe.blocking import candidate_pairs
@@ -93,21 +94,7 @@ def dedupe(
         if d is not None:
             applied += 1
             label: Label = "duplicate" if d.decision == "duplicate" else "distinct"
-            final.append(
-                PairResult(
-                    p.record_id_a,
-                    p.record_id_b,
-                    label,
-                    p.rule,
-                    p.title_sim,
-                    p.author_sim,
-                    p.year_diff,
-                    p.venue_sim,
-                    p.doi,
-                    f"decisions file line {d.line}",
-                    "decision",
-                )
-            )
+            final.append(_decided(p, label, d.line))
         elif p.label != "distinct":
             final.append(p)
     for d in decided.values():  # decided pairs the blocking did not propose
@@ -115,21 +102,7 @@ def dedupe(
         i, j = index[d.record_id_a], index[d.record_id_b]
         p = compare_records(records[i], records[j], keys[i], keys[j], cfg)
         label = "duplicate" if d.decision == "duplicate" else "distinct"
-        final.append(
-            PairResult(
-                p.record_id_a,
-                p.record_id_b,
-                label,
-                p.rule,
-                p.title_sim,
-                p.author_sim,
-                p.year_diff,
-                p.venue_sim,
-                p.doi,
-                f"decisions file line {d.line}",
-                "decision",
-            )
-        )
+        final.append(_decided(p, label, d.line))
     edges: list[tuple[int, int, PairResult | None]] = [
         (index[p.record_id_a], index[p.record_id_b], p)
         for p in final
@@ -191,6 +164,11 @@ def dedupe(
         candidates=len(candidates),
         config=cfg,
     )
+
+
+def _decided(p: PairResult, label: Label, line: int) -> PairResult:
+    """The pair as a person decided it in the decisions file (scores kept for the audit)."""
+    return replace(p, label=label, note=f"decisions file line {line}", decided_by="decision")
 
 
 def dedupe_report(result: DedupeResult) -> dict[str, int]:

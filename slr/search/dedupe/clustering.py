@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from slr.search.dedupe.matching import MatchKeys
 from slr.search.dedupe.models import PairResult
@@ -99,20 +100,7 @@ def cluster_records(
             p = data.get("pair")
             reason = dropped.get((min(u, v), max(u, v)))
             if p is not None and reason:
-                skipped.append(
-                    PairResult(
-                        p.record_id_a,
-                        p.record_id_b,
-                        "maybe",
-                        p.rule,
-                        p.title_sim,
-                        p.author_sim,
-                        p.year_diff,
-                        p.venue_sim,
-                        p.doi,
-                        reason,
-                    )
-                )
+                skipped.append(replace(p, label="maybe", note=reason))
                 continue
             sub_edges.append((_edge_quality(p), min(u, v), max(u, v), p))
         sub_edges.sort(key=lambda e: (tuple(-x for x in e[0]), e[1], e[2]))
@@ -134,20 +122,7 @@ def cluster_records(
                         break
             if conflict:
                 if p is not None:
-                    skipped.append(
-                        PairResult(
-                            p.record_id_a,
-                            p.record_id_b,
-                            "maybe",
-                            p.rule,
-                            p.title_sim,
-                            p.author_sim,
-                            p.year_diff,
-                            p.venue_sim,
-                            p.doi,
-                            conflict,
-                        )
-                    )
+                    skipped.append(replace(p, label="maybe", note=conflict))
                 continue
             sets.parent[rv] = ru
             doi_of[ru] |= doi_of[rv]
