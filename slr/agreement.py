@@ -60,67 +60,81 @@ def cohen_kappa(a: list[str], b: list[str]) -> float | None:
 _kappa = cohen_kappa
 
 
+def _compare_single(
+    fld: str, level: str, ids: list[str], canon: list[str], earlier: list[str]
+) -> tuple[dict, list[dict]]:
+    """Summary row (share agreeing, Cohen's kappa) and disagreements of a single-valued field."""
+    agree = sum(a == b for a, b in zip(canon, earlier, strict=True))
+    row = {
+        "field": fld,
+        "level": level,
+        "kind": "single",
+        "n": len(ids),
+        "agree": agree,
+        "share": agree / len(ids) if ids else None,
+        "kappa": _kappa(canon, earlier),
+        "mean_jaccard": None,
+    }
+    diffs = [
+        {"field": fld, "level": level, "id": i, "canonical": a, "earlier": b}
+        for i, a, b in zip(ids, canon, earlier, strict=True)
+        if a != b
+    ]
+    return row, diffs
+
+
+def _compare_sets(
+    fld: str, level: str, ids: list[str], canon: list[set[str]], earlier: list[set[str]]
+) -> tuple[dict, list[dict]]:
+    """Summary row (share of identical sets, mean Jaccard) and disagreements of a set field."""
+    agree = sum(a == b for a, b in zip(canon, earlier, strict=True))
+    jac = [_jaccard(a, b) for a, b in zip(canon, earlier, strict=True)]
+    row = {
+        "field": fld,
+        "level": level,
+        "kind": "set",
+        "n": len(ids),
+        "agree": agree,
+        "share": agree / len(ids) if ids else None,
+        "kappa": None,
+        "mean_jaccard": sum(jac) / len(jac) if jac else None,
+    }
+    diffs = [
+        {
+            "field": fld,
+            "level": level,
+            "id": i,
+            "canonical": "; ".join(sorted(a)),
+            "earlier": "; ".join(sorted(b)),
+        }
+        for i, a, b in zip(ids, canon, earlier, strict=True)
+        if a != b
+    ]
+    return row, diffs
+
+
 def coding_agreement(review: Review) -> Agreement:
     v3 = {c.coding_id: c for c in review.corpus.codings}
     early = {c.coding_id: c for c in review.corpus.early}
     papers = {p.paper_id: p for p in review.corpus.papers}
-    summary, diffs = [], []
+    summary: list[dict] = []
+    diffs: list[dict] = []
+
+    def add(result: tuple[dict, list[dict]]) -> None:
+        summary.append(result[0])
+        diffs.extend(result[1])
 
     # paper level -------------------------------------------------------------------------------
     v3_papers = {c.paper_id for c in v3.values()}
-    early_papers = {c.paper_id for c in early.values()}
-    both = sorted(v3_papers & early_papers, key=lambda p: int(p[1:]))
+    early_of = {c.paper_id: c for c in reversed(list(early.values()))}  # first row per paper
+    both = sorted(v3_papers & set(early_of), key=lambda p: int(p[1:]))
     for fld in ("venue", "year"):
         canon = [str(getattr(papers[p], fld)) for p in both]
-        earlier = [
-            str(next(e for e in early.values() if e.paper_id == p).__getattribute__(fld))
-            for p in both
-        ]
-        agree = sum(a == b for a, b in zip(canon, earlier, strict=True))
-        summary.append(
-            {
-                "field": fld,
-                "level": "paper",
-                "kind": "single",
-                "n": len(both),
-                "agree": agree,
-                "share": agree / len(both) if both else None,
-                "kappa": _kappa(canon, earlier),
-                "mean_jaccard": None,
-            }
-        )
-        diffs += [
-            {"field": fld, "level": "paper", "id": p, "canonical": a, "earlier": b}
-            for p, a, b in zip(both, canon, earlier, strict=True)
-            if a != b
-        ]
-    task_sets_v3 = {p: {c.task for c in v3.values() if c.paper_id == p} for p in both}
-    task_sets_e = {p: {c.task for c in early.values() if c.paper_id == p} for p in both}
-    jac = [_jaccard(task_sets_v3[p], task_sets_e[p]) for p in both]
-    agree = sum(task_sets_v3[p] == task_sets_e[p] for p in both)
-    summary.append(
-        {
-            "field": "tasks",
-            "level": "paper",
-            "kind": "set",
-            "n": len(both),
-            "agree": agree,
-            "share": agree / len(both) if both else None,
-            "kappa": None,
-            "mean_jaccard": sum(jac) / len(jac) if jac else None,
-        }
-    )
-    diffs += [
-        {
-            "field": "tasks",
-            "level": "paper",
-            "id": p,
-            "canonical": "; ".join(sorted(task_sets_v3[p])),
-            "earlier": "; ".join(sorted(task_sets_e[p])),
-        }
-        for p in both
-        if task_sets_v3[p] != task_sets_e[p]
-    ]
+        earlier = [str(getattr(early_of[p], fld)) for p in both]
+        add(_compare_single(fld, "paper", both, canon, earlier))
+    task_sets_v3 = [{c.task for c in v3.values() if c.paper_id == p} for p in both]
+    task_sets_e = [{c.task for c in early.values() if c.paper_id == p} for p in both]
+    add(_compare_sets("tasks", "paper", both, task_sets_v3, task_sets_e))
 
     # row level ---------------------------------------------------------------------------------
     rows = sorted(set(v3) & set(early), key=lambda r: (int(r.split("-")[0][1:]), r))
@@ -128,52 +142,9 @@ def coding_agreement(review: Review) -> Agreement:
         a_vals = [getattr(v3[r], fld) for r in rows]
         b_vals = [getattr(early[r], fld) for r in rows]
         if kind == "single":
-            agree = sum(a == b for a, b in zip(a_vals, b_vals, strict=True))
-            summary.append(
-                {
-                    "field": fld,
-                    "level": "row",
-                    "kind": kind,
-                    "n": len(rows),
-                    "agree": agree,
-                    "share": agree / len(rows) if rows else None,
-                    "kappa": _kappa(a_vals, b_vals),
-                    "mean_jaccard": None,
-                }
-            )
-            diffs += [
-                {"field": fld, "level": "row", "id": r, "canonical": a, "earlier": b}
-                for r, a, b in zip(rows, a_vals, b_vals, strict=True)
-                if a != b
-            ]
+            add(_compare_single(fld, "row", rows, a_vals, b_vals))
         else:
-            sa = [set(a) for a in a_vals]
-            sb = [set(b) for b in b_vals]
-            agree = sum(a == b for a, b in zip(sa, sb, strict=True))
-            jac = [_jaccard(a, b) for a, b in zip(sa, sb, strict=True)]
-            summary.append(
-                {
-                    "field": fld,
-                    "level": "row",
-                    "kind": kind,
-                    "n": len(rows),
-                    "agree": agree,
-                    "share": agree / len(rows) if rows else None,
-                    "kappa": None,
-                    "mean_jaccard": sum(jac) / len(jac) if jac else None,
-                }
-            )
-            diffs += [
-                {
-                    "field": fld,
-                    "level": "row",
-                    "id": r,
-                    "canonical": "; ".join(sorted(a)),
-                    "earlier": "; ".join(sorted(b)),
-                }
-                for r, a, b in zip(rows, sa, sb, strict=True)
-                if a != b
-            ]
+            add(_compare_sets(fld, "row", rows, [set(a) for a in a_vals], [set(b) for b in b_vals]))
     unmatched = [{"id": r, "only_in": "canonical (v3)"} for r in sorted(set(v3) - set(early))]
     unmatched += [{"id": r, "only_in": "earlier pass"} for r in sorted(set(early) - set(v3))]
     return Agreement(
