@@ -19,6 +19,7 @@ from pathlib import Path
 from slr.errors import ValidationReport
 from slr.evaluate.errors import DatasetUnavailableError
 from slr.evaluate.sandbox import ExecutionResult, Sandbox
+from slr.jsonl import objects_with_lines
 
 DEFAULT_KS = (1, 10, 100)
 
@@ -97,19 +98,7 @@ def read_samples(path: Path, problems: dict[str, Problem]) -> list[Sample]:
         report.raise_if_any("samples")
         raise AssertionError("unreachable") from None
     known = ", ".join(list(problems)[:3]) + ", ..."
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            report.add(
-                path, f"not valid JSON ({err.msg})", line=lineno, fix="one JSON object per line"
-            )
-            continue
-        if not isinstance(row, dict):
-            report.add(path, "a line must be a JSON object", line=lineno, value=line[:40])
-            continue
+    for lineno, row in objects_with_lines(text, file=path, report=report):
         task_id, completion = row.get("task_id"), row.get("completion")
         if not isinstance(task_id, str):
             report.add(path, "missing or non-string 'task_id'", line=lineno, fix=f"e.g. {known}")

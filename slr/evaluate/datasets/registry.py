@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from slr.evaluate.tasks import (
     DEFECT_DETECTION,
     resolve_task,
 )
+from slr.jsonl import objects_with_lines
 
 Row = dict[str, Any]
 Transform = Callable[[Row], Row]
@@ -436,18 +436,4 @@ def _read_records(file: Path, report: ValidationReport) -> list[tuple[int, Row]]
         for record in reader:
             out.append((reader.line_num, dict(record)))
         return out
-    for line, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as err:
-            report.add(
-                file, f"not valid JSON ({err.msg})", line=line, fix="one JSON object per line"
-            )
-            continue
-        if not isinstance(record, dict):
-            report.add(file, "a line must be a JSON object", line=line)
-            continue
-        out.append((line, record))
-    return out
+    return objects_with_lines(text, file=file, report=report)
