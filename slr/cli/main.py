@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             err.show()  # type: ignore[attr-defined]
             return int(err.exit_code)  # type: ignore[attr-defined]
         if kind == "exit":
-            return int(err.exit_code)  # type: ignore[attr-defined]
+            return int(getattr(err, "exit_code", 0) or 0)
         if kind == "abort":
             print("aborted", file=sys.stderr)
             return 1
@@ -78,20 +78,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _click_kind(err: BaseException) -> str | None:
-    """'usage', 'exit' or 'abort' for click's exceptions, whether typer vendors click or not."""
-    import importlib
+    """'usage', 'exit' or 'abort' for click's exceptions.
 
-    for module in ("typer._click.exceptions", "click.exceptions"):
-        try:
-            exc = importlib.import_module(module)
-        except ImportError:
-            continue
-        if isinstance(err, exc.ClickException):
-            return "usage"
-        if isinstance(err, exc.Exit):
-            return "exit"
-        if isinstance(err, exc.Abort):
-            return "abort"
+    Judged by the class names in the exception's MRO, so it holds whether typer uses click
+    itself (typer < 0.29: ``click.exceptions``) or its vendored copy (typer 0.29:
+    ``typer._click.exceptions``, with ``Exit``/``Abort`` moved to ``typer.exceptions``).
+    """
+    names = {cls.__name__ for cls in type(err).__mro__}
+    if "ClickException" in names:
+        return "usage"
+    if "Exit" in names:
+        return "exit"
+    if "Abort" in names:
+        return "abort"
     return None
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 import typing
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from slr.atomic import atomic_write_text
 from slr.corpus.schema import LIST_SEP
 from slr.csvlines import records_with_lines
 from slr.errors import InputFormatError, ValidationReport, display_path
@@ -57,18 +56,6 @@ def write_table(path: Path, records: Iterable[BaseModel], model: type[BaseModel]
         dump = rec.model_dump()
         writer.writerow([to_cell(dump[c]) for c in columns])
     atomic_write_text(path, buf.getvalue())
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_table(path: Path, model: type[M], report: ValidationReport) -> list[tuple[int, M]]:

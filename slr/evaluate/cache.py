@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from slr.atomic import atomic_write_json
 
 
 def cache_dir() -> Path:
@@ -27,12 +29,6 @@ def cached_json(name: str, build: Callable[[], Any]) -> Any:
         except (OSError, json.JSONDecodeError):
             pass  # rebuilt below
     value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs time
+    with contextlib.suppress(OSError):  # a read-only cache only costs time
+        atomic_write_json(path, value, indent=None)
     return value

@@ -170,6 +170,7 @@ def test_load_local_reports_every_bad_line_at_once(tmp_path):
         load_local(jsonl, "Code Search")
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(lines=st.lists(st.text(max_size=40), max_size=6))
 def test_load_local_never_crashes_on_junk(tmp_path_factory, lines):

@@ -74,6 +74,7 @@ def test_bad_specs_are_reported_together(tmp_path):
         select_specs({}, names=["nope"])
 
 
+@pytest.mark.slow
 def test_run_is_measured_recorded_and_resumable(tmp_path):
     root = _root(tmp_path, {"tiny-lora": TINY_SPEC.format(method="LoRA")})
     events = []
@@ -102,6 +103,7 @@ def test_run_is_measured_recorded_and_resumable(tmp_path):
     assert events == ["running", "ok"]
 
 
+@pytest.mark.slow
 def test_out_of_memory_is_a_result_with_figures_and_advice(tmp_path):
     big = (
         TINY_SPEC.format(method="Full Fine-Tuning")

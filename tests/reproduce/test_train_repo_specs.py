@@ -19,6 +19,7 @@ def test_there_are_cpu_and_gpu_specs():
     assert len(CPU) >= 4 and len(GPU) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CPU, ids=lambda p: p.stem)
 def test_cpu_suite_spec_passes_preflight(path):
     from slr.reproduce.train.preflight import preflight

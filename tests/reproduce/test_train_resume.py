@@ -15,6 +15,9 @@ import pytest
 
 from . import train_specs as S
 
+# subprocess training runs: outside `make test-fast`
+pytestmark = pytest.mark.slow
+
 # tiny GPT-2 with dropout (the GPT-2 config default, 0.1): RNG state matters for every step
 MODEL = "{architecture: CodeGPT-small-py, tiny: true}"
 

@@ -385,6 +385,8 @@ class PrefixTuningConfig(MethodConfig):
 
     method: ClassVar[str] = "Prefix Tuning"
     kind: ClassVar[str] = "prompt"
+    # The prefixes reach every attention layer as ``past_key_values`` (peft's prefix forward).
+    requires_past_key_values: ClassVar[bool] = True
     num_virtual_tokens: int = Field(default=20, ge=1)
     prefix_projection: bool = False
     encoder_hidden_size: int | None = None
@@ -395,7 +397,7 @@ class PrefixTuningConfig(MethodConfig):
         extra: dict[str, Any] = {}
         if self.encoder_hidden_size is not None:
             extra["encoder_hidden_size"] = self.encoder_hidden_size
-        return _wrap(
+        out = _wrap(
             model,
             PeftPrefix(
                 num_virtual_tokens=self.num_virtual_tokens,
@@ -405,6 +407,43 @@ class PrefixTuningConfig(MethodConfig):
                 **prompt_dimensions(ctx, model, self.method),
             ),
         )
+        if self.requires_past_key_values:
+            check_past_key_values(out, self.method)
+        return out
+
+
+def check_past_key_values(peft_model: Any, method: str) -> None:
+    """Refuse now what peft's prefix forward would refuse at the first training step.
+
+    For classification-style heads (sequence and token classification, question answering) peft
+    hands the prefixes to the model, or else to its backbone, as ``past_key_values`` and raises
+    "Model does not support past key values" when neither forward names that argument. This is the
+    same test, made when the method is applied (meta device included), so the pre-flight check
+    reports it before anything trains. transformers 5.24 renamed the argument to ``cache`` in the
+    encoder-only backbones (BERT, RoBERTa), which peft 0.21 does not know.
+    """
+    import inspect
+
+    if not hasattr(type(peft_model), "_prefix_tuning_forward"):
+        return  # causal LM, seq2seq, feature extraction: peft passes the prefixes as kwargs
+    backbone_name = getattr(peft_model, "transformer_backbone_name", None)
+    base = peft_model.base_model
+    if "past_key_values" in inspect.signature(base.forward).parameters:
+        return
+    backbone = base.get_submodule(backbone_name) if backbone_name else base
+    if "past_key_values" in inspect.signature(backbone.forward).parameters:
+        return
+    import peft
+    import transformers
+
+    raise MethodNotApplicable(
+        f"{method} on {type(base).__name__} needs the backbone's forward to take "
+        f"past_key_values, and under transformers {transformers.__version__} "
+        f"{type(backbone).__name__}.forward does not (transformers 5.24 renamed it to 'cache'; "
+        f"peft {peft.__version__} looks for the old name); install transformers<5.24 "
+        "(locks/lowest.txt has 5.17.0), or use a method without key/value prefixes "
+        "(Prompt Tuning, P-Tuning, LoRA)"
+    )
 
 
 @register_method
