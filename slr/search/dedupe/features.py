@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import process
@@ -50,6 +51,11 @@ class KeyTable:
     flags: dict[str, np.ndarray]
     page_first: np.ndarray  # -1 when unknown
     page_last: np.ndarray  # the first page when the record gives one page
+
+    @cached_property
+    def squeezed(self) -> np.ndarray:
+        """Code of each title without its spaces (0 for no title)."""
+        return _codes([t.replace(" ", "") for t in self.title])
 
     @property
     def title_length(self) -> np.ndarray:
@@ -150,6 +156,11 @@ def title_similarity(table: KeyTable, pairs: np.ndarray, workers: int = -1) -> n
     """Title similarity of each pair; a title cut with '…' (Google Scholar) is compared with
     as much of the other title."""
     sim = _similarity(table.title, pairs[:, 0], pairs[:, 1], workers)
+    # the same words with spaces lost or added ('stemcell' / 'stem cell') are the same title
+    unsure = np.flatnonzero(sim < 1.0)
+    squeezed = table.squeezed
+    same = squeezed[pairs[unsure, 0]] == squeezed[pairs[unsure, 1]]
+    sim[unsure[same & (squeezed[pairs[unsure, 0]] != 0)]] = 1.0
     cut = table.flags["truncated"]
     for x in np.flatnonzero(cut[pairs[:, 0]] | cut[pairs[:, 1]]).tolist():
         a, b = table.keys[pairs[x, 0]], table.keys[pairs[x, 1]]

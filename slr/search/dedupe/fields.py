@@ -80,6 +80,11 @@ PUBLICATION_KIND_WORDS = {
 }
 
 
+_KIND_WORDS = frozenset(PUBLICATION_KIND_WORDS)
+_NONE: frozenset[str] = frozenset()
+_ROMAN_TRIGGER_RE = re.compile(r"\b(?:part|phase|type|stage|grade|class|study) [iv]")
+
+
 @dataclass(frozen=True)
 class TitleForm:
     """A title as deduplication compares it."""
@@ -117,11 +122,13 @@ def title_form(value: str | None) -> TitleForm:
     if low.startswith(("withdrawn", "retracted")):
         text = _WITHDRAWN_RE.sub("", text)
     key = _NON_ALNUM_RE.sub(" ", ascii_fold(text).casefold().replace("&", " and ")).strip()
-    key = _ROMAN_RE.sub(lambda m: m.group(0).rsplit(" ", 1)[0] + " " + _ROMAN[m.group(1)], key)
+    if _ROMAN_TRIGGER_RE.search(key):
+        key = _ROMAN_RE.sub(lambda m: m.group(0).rsplit(" ", 1)[0] + " " + _ROMAN[m.group(1)], key)
     words = key.split()
-    kinds = frozenset(PUBLICATION_KIND_WORDS[w] for w in words if w in PUBLICATION_KIND_WORDS)
+    found = _KIND_WORDS.intersection(words)
+    kinds = frozenset(PUBLICATION_KIND_WORDS[w] for w in found) if found else _NONE
     # numbers as digit runs of the title without spaces: '5-HT(3)' = '5-HT3', 'CB 1' = 'CB1'
-    numbers = frozenset(_DIGITS_RE.findall(key.replace(" ", "")))
+    numbers = frozenset(_DIGITS_RE.findall(key.replace(" ", ""))) if _DIGITS_RE.search(key) else _NONE
     return TitleForm(key, kinds, translated, numbers)
 
 
@@ -197,7 +204,7 @@ def author_tokens(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         text = ascii_fold(name)
         upper = not any(c.islower() for c in text)
         if upper:
-            words = [w.lower() for w in re.findall(r"[A-Z]{2,}", text)]
+            words = [w.lower() for w in _UPPER_WORD_RE.findall(text)]
             words = [w for w in words if len(w) > 2 or w in ("li", "wu", "xu", "ma", "yu", "hu")]
         else:
             words = [w.lower().replace("'", "") for w in _NAME_WORD_RE.findall(text) if len(w) >= 2]
@@ -263,6 +270,9 @@ def _fuzzy_hit(w: str, big: tuple[str, ...]) -> bool:
 _JOURNAL_DROP = frozenset("of the and for in on und de la le l des der die".split())
 _EMBASE_TAIL_RE = re.compile(r"\.\s*(?:\d|\(|conference\b|date of publication\b).*$", re.I)
 _PAREN_RE = re.compile(r"\([^)]*\)")
+_DOTTED_RE = re.compile(r"[a-z]\.\s*\S", re.I)
+_SUBTITLE_RE = re.compile(r"\s[:/]\s?|\s-\s")
+_UPPER_WORD_RE = re.compile(r"[A-Z]{2,}")
 # a meeting abstract: 'Neurology. Conference: 68th ...', 'Abstracts of the ... Congress'
 _MEETING_RE = re.compile(
     r"\.\s*conference\s*:|\babstracts?\b|\bcongress\b|\bmeeting\b|\bconference\s+proceedings",
@@ -299,9 +309,9 @@ def journal_form(value: str | None) -> JournalForm:
         return JournalForm("", False)
     text = ascii_fold(value)
     meeting = bool(_MEETING_RE.search(text))
-    text = _EMBASE_TAIL_RE.sub("", text) if re.search(r"[a-z]\.\s*\S", text, re.I) else text
+    text = _EMBASE_TAIL_RE.sub("", text) if _DOTTED_RE.search(text) else text
     text = _PAREN_RE.sub(" ", text)
-    text = re.split(r"\s[:/]\s?|\s-\s", text, maxsplit=1)[0]  # a subtitle of the name
+    text = _SUBTITLE_RE.split(text, maxsplit=1)[0]  # a subtitle of the name
     words = [
         w
         for w in _NON_ALNUM_RE.sub(" ", text.casefold().replace("&", " ")).split()
@@ -369,6 +379,11 @@ def _one_edit(a: str, b: str) -> bool:
 # --------------------------------------------------------------------- volume, issue and pages
 
 _INT_RE = re.compile(r"\d+")
+_SUPPLEMENT_RE = re.compile(r"supp|\bs\d", re.I)
+_INNER_ISSUE_RE = re.compile(r"\((\d+)")
+_VARIOUS_RE = re.compile(r"pagings|var\b", re.I)
+_PP_RE = re.compile(r"^(?:pp?\.?\s*)")
+_RANGE_RE = re.compile(r"\s*(?:-|–|—|to)\s*")
 _MONTHS = {m: str(k) for k, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 # Spreadsheets turn '1-2' into '01-Feb' and '12-13' into 'Dec-13'
 _EXCEL_DATE_RE = re.compile(r"^\s*(?:(\d{1,4})-([A-Za-z]{3})|([A-Za-z]{3})-(\d{1,4}))\s*$")
@@ -394,19 +409,19 @@ def volume_number(volume: str | None, number: str | None, year: int | None) -> t
     gives issue '1'.
     """
     vol_text, num_text = (volume or "").strip(), undo_spreadsheet_date((number or "").strip())
-    supplement = bool(re.search(r"supp|\bs\d", f"{vol_text} {num_text}", re.I))
+    supplement = bool(_SUPPLEMENT_RE.search(f"{vol_text} {num_text}"))
     vol = ""
     if vol_text and not (vol_text.endswith(")") and "(" not in vol_text):
         m = _INT_RE.search(vol_text)
         if m:
             vol = m.group(0).lstrip("0") or "0"
-        inner = re.search(r"\((\d+)", vol_text)
+        inner = _INNER_ISSUE_RE.search(vol_text)
         if inner and not num_text:
             num_text = inner.group(1)
     if vol and year is not None and vol == str(year):
         vol = ""
     num = ""
-    if num_text and not re.search(r"pagings|var\b", num_text, re.I):
+    if num_text and not _VARIOUS_RE.search(num_text):
         m = _INT_RE.search(num_text)
         if m:
             num = m.group(0).lstrip("0") or "0"
@@ -435,8 +450,8 @@ def pages_form(value: str | None, year: int | None = None) -> PagesForm:
     if year is not None and str(year) in text and not text.startswith(str(year)[:2] + "-"):
         return PagesForm("", "", False)  # a date in the pages field: '2010-2Apr'
 
-    text = re.sub(r"^(?:pp?\.?\s*)", "", text)
-    parts = re.split(r"\s*(?:-|–|—|to)\s*", text, maxsplit=1)
+    text = _PP_RE.sub("", text)
+    parts = _RANGE_RE.split(text, maxsplit=1)
     m = _PAGE_RE.match(parts[0].replace(" ", ""))
     if m is None:
         return PagesForm("", "", False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from slr.search.dedupe.fields import (
     author_tokens,
@@ -31,6 +32,9 @@ _CONFERENCE_WORDS = re.compile(
     r"\b(proceedings|proc|conference|conf|symposium|workshop|meeting|congress)\b", re.I
 )
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+_EMBASE_MEETING_RE = re.compile(r"\.\s*conference\s*:", re.I)
+_SECTION_LABEL_RE = re.compile(r"^(?:background|introduction|objectives?|purpose|aims?|context)\s+")
+_MEETING_PAGES_RE = re.compile(r"^(?:[SAi]\d+|\d+[SA])\b")
 _MEETING_FIELD_RE = re.compile(r"meeting|abstract", re.I)
 
 
@@ -73,10 +77,15 @@ def _venue_class(rec: Record, preprint: bool) -> str | None:
     venue = rec.venue or ""
     if not venue or rec.extra.get("venue_truncated"):
         return None
+    return _venue_class_of(venue)
+
+
+@lru_cache(maxsize=200_000)
+def _venue_class_of(venue: str) -> str | None:
     kind = venue_kind(venue)
     if kind:
         return kind
-    if _CONFERENCE_WORDS.search(venue) and not re.search(r"\.\s*conference\s*:", venue, re.I):
+    if _CONFERENCE_WORDS.search(venue) and not _EMBASE_MEETING_RE.search(venue):
         return "conference"
     if _JOURNAL_WORDS.search(venue):
         return "journal"
@@ -88,7 +97,7 @@ def abstract_key(text: str | None) -> str:
         return ""
     key = _NON_ALNUM_RE.sub(" ", ascii_fold(text[:400]).casefold()).strip()
     # 'BACKGROUND:', 'Introduction:' and other section labels differ between databases
-    key = re.sub(r"^(?:background|introduction|objectives?|purpose|aims?|context)\s+", "", key)
+    key = _SECTION_LABEL_RE.sub("", key)
     return key[:300]
 
 
@@ -158,4 +167,4 @@ def _comparable(key: str, title: str | None) -> bool:
 def _meeting_pages(pages: str | None) -> bool:
     """Pages of an abstract in a meeting supplement: 'S64', '339A', 'A186', 'i151'."""
     text = (pages or "").strip()
-    return bool(re.match(r"^(?:[SAi]\d+|\d+[SA])\b", text))
+    return bool(_MEETING_PAGES_RE.match(text))
