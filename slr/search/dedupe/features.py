@@ -57,6 +57,10 @@ class KeyTable:
         """Code of each title without its spaces (0 for no title)."""
         return _codes([t.replace(" ", "") for t in self.title])
 
+    @cached_property
+    def author_count(self) -> np.ndarray:
+        return np.array([len(k.authors) for k in self.keys], dtype=np.int64)
+
     @property
     def title_length(self) -> np.ndarray:
         return np.array([len(t) for t in self.title], dtype=np.int64)
@@ -246,6 +250,8 @@ def compare_pairs(
     located = (table.codes["doi"] != 0) | (table.page_last > table.page_first)
     lengths = table.title_length
     flags["long_title"] = np.minimum(lengths[i], lengths[j]) >= 40
+    na, nb = table.author_count[i], table.author_count[j]
+    flags["same_author_count"] = (na > 0) & (nb > 0) & (np.minimum(na, nb) >= 0.75 * np.maximum(na, nb))
     flags["meeting_vs_article"] = (meet[i] & ~meet[j] & located[j]) | (
         meet[j] & ~meet[i] & located[i]
     )

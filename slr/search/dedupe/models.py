@@ -46,6 +46,11 @@ class DedupeConfig(BaseModel):
     prefix_words: int = Field(
         default=4, description="title words in the prefix/suffix blocking keys"
     )
+    locator_title_floor: float = Field(
+        default=0.8,
+        description="title similarity below which even a full journal/volume/issue/pages "
+        "match is not taken for one article",
+    )
     use_model: bool = Field(
         default=True,
         description="estimate a Fellegi-Sunter model (EM) of the pairs: it adds the matches "

@@ -238,6 +238,44 @@ def _translated(e: Evidence) -> np.ndarray:
     )
 
 
+def _same_article_locator(e: Evidence) -> np.ndarray:
+    """Journal, volume, issue, first and last page, year and authors all agree: one article,
+    its title translated or reworded by one database ('Nitrates as antiplatelet agents' /
+    'Nitrates as thrombocyte function inhibitors', Z Kardiol 83(7):463-473, 1994)."""
+    return (
+        e.journal_same
+        & (e._f("volume") == SAME)
+        & (e._f("issue") == SAME)
+        & e.pages_same
+        & e.same_year
+        & e.authors_at_least(0.75, False)
+        & ~e.kind_differs
+        & (e._f("cochrane") != DIFFERENT)
+        & ~e.p.flags["meeting_either"]
+        & (e.title >= e.cfg.locator_title_floor)
+    )
+
+
+def _abstract_given_twice(e: Evidence) -> np.ndarray:
+    """One meeting abstract printed twice in a supplement (two sessions): title, the whole
+    author list, journal and year agree, the pages are apart (not following each other)."""
+    both = (e.p.flags["meeting_either"] & ~e.p.flags["meeting_mismatch"]) | (
+        e.p.flags["supplement_either"] & ~e.p.flags["supplement_mismatch"]
+    )
+    return (
+        both
+        & (e.title >= 0.99)
+        & e.authors_at_least(0.9, False)
+        & e.p.flags["same_author_count"]
+        & e.journal_same
+        & e.same_year
+        & (e.p.pages == PAGES_APART)
+        & _no_conflict(e)
+        & ~e.volume_differs
+        & ~e.doi_differs
+    )
+
+
 def _same_issue(e: Evidence) -> np.ndarray:
     """The same title, authors, journal, volume and issue: pages that disagree are a data
     error, unless they follow each other (two articles printed one after the other)."""
@@ -321,6 +359,8 @@ RULES: tuple[Rule, ...] = (
     Rule("title+authors+locator", DUPLICATE, _same_locator),
     Rule("translated-title+locator", DUPLICATE, _translated),
     Rule("title+authors+issue", DUPLICATE, _same_issue),
+    Rule("same-article-locator", DUPLICATE, _same_article_locator),
+    Rule("abstract-given-twice", DUPLICATE, _abstract_given_twice),
     Rule("review-republished", DUPLICATE, _updated_review),
     Rule("model", DUPLICATE, _model),
     # ------------------------------------------------------------------ evidence of different works
