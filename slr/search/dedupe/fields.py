@@ -50,6 +50,10 @@ _LANGUAGE_TAG_RE = re.compile(
 )
 _LANGUAGE_WORD_RE = re.compile(rf"\b(?:{_LANGUAGES})\b")
 _ERRATUM_NOTICE_RE = re.compile(r"[.;,]?\s*[\[(]?\s*(?:erratum|errata|corrigendum)\s+(?:appears\s+)?in\b.*$", re.I)
+# Web of Science's correction notice: 'Title (vol 221, pg 92, 2014)' is an erratum of Title
+_WOS_CORRECTION_RE = re.compile(r"\s*\(\s*vol\.?\s*\d+\b[^()]*\b(?:1[89]|20)\d\d\s*\)?\s*$", re.I)
+# ... and its mark on a retracted article itself: 'Title (Retracted article. See vol 5, 2015)'
+_RETRACTED_MARK_RE = re.compile(r"\s*[\[(]\s*retracted\s+article\b[^()\]]*[\])]?\s*$", re.I)
 _REVIEW_REFS_RE = re.compile(r"\s*\[review\]|\s*\[\d+\s*refs?\]|\s*\(review\)\s*$", re.I)
 _WITHDRAWN_RE = re.compile(r"^\s*(?:withdrawn|retracted)\s*[:.]\s*", re.I)
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
@@ -119,6 +123,12 @@ def title_form(value: str | None) -> TitleForm:
         text = _ERRATUM_NOTICE_RE.sub("", text) or text
     if "review" in low or "refs" in low:
         text = _REVIEW_REFS_RE.sub("", text)
+    notice = False
+    if "vol" in tail:
+        cut = _WOS_CORRECTION_RE.sub("", text)
+        notice, text = cut != text and bool(cut.strip()), cut if cut.strip() else text
+    if "retracted" in tail:
+        text = _RETRACTED_MARK_RE.sub("", text) or text
     if low.startswith(("withdrawn", "retracted")):
         text = _WITHDRAWN_RE.sub("", text)
     key = _NON_ALNUM_RE.sub(" ", ascii_fold(text).casefold().replace("&", " and ")).strip()
@@ -127,6 +137,8 @@ def title_form(value: str | None) -> TitleForm:
     words = key.split()
     found = _KIND_WORDS.intersection(words)
     kinds = frozenset(PUBLICATION_KIND_WORDS[w] for w in found) if found else _NONE
+    if notice:
+        kinds = kinds | {"erratum"}
     # numbers as digit runs of the title without spaces: '5-HT(3)' = '5-HT3', 'CB 1' = 'CB1'
     numbers = frozenset(_DIGITS_RE.findall(key.replace(" ", ""))) if _DIGITS_RE.search(key) else _NONE
     return TitleForm(key, kinds, translated, numbers)

@@ -272,7 +272,6 @@ def _abstract_given_twice(e: Evidence) -> np.ndarray:
         & (e.p.pages == PAGES_APART)
         & _no_conflict(e)
         & ~e.volume_differs
-        & ~e.doi_differs
     )
 
 
