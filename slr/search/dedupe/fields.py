@@ -256,7 +256,8 @@ def author_overlap(a: tuple[str, ...], b: tuple[str, ...], limit: int = 12) -> f
     b_long = tuple(w for w in b if len(w) > 2) or b
     small, big = (a_long, b_long) if len(a_long) <= len(b_long) else (b_long, a_long)
     small = small[:limit]
-    big_set = set(big)
+    # a compound surname one export wrote in one word: 'NEGROVILAR' / 'Negro-Vilar'
+    big_set = set(big) | {x + y for x, y in zip(big, big[1:])}
     hits = 0
     for w in small:
         if w in big_set:

@@ -160,6 +160,16 @@ def _no_conflict(e: Evidence) -> np.ndarray:
 
 def _same_doi(e: Evidence) -> np.ndarray:
     close_enough = e.title_high | ((e.title >= 0.9) & ~e.pages_apart)
+    # a reworded title ('Oxytocin's effects on' / 'the effects of oxytocin on'): the DOI,
+    # the whole author list, the journal and the year agree
+    reworded = (
+        (e.title >= 0.85)
+        & e.authors_at_least(0.9, False)
+        & e.journal_same
+        & e.same_year
+        & ~e.pages_apart
+    )
+    close_enough = close_enough | reworded
     return e.doi_same & _no_conflict(e) & e.authors_at_least(0.5, True) & close_enough
 
 
