@@ -35,6 +35,7 @@ from slr.search.dedupe.fields import (
         ("PERRAULT HTURCOTTE RA", "Perrault H.Turcotte R. A."),  # WoS, upper case
         ("McCann UDSeiden LSRubin LJ", "McCann U. D.Seiden L. S.Rubin L. J."),
         ("TiurenkovI.N.BagmetovaV.V.", "TyurenkovI.N.BagmetovaV.V."),  # transliterations
+        ("A, NEGROVILAR", "A., Negro-Vilar"),  # srsr: a compound surname in one word (WoS)
     ],
 )
 def test_author_lists_a_database_ran_together_still_match(one, other):
@@ -115,6 +116,14 @@ def test_title_kinds_numbers_and_changed_words():
     assert title_form("Effect of X: a reply").kinds == {"reply"}
     assert title_form("5-HT(3) receptors").numbers == title_form("5-HT3 receptors").numbers
     assert title_form("Part II of a study").numbers == {"2"}
+    # Web of Science's correction notice (srsr id_0049747) is an erratum of the title it names;
+    # its mark on a retracted article (srsr id_0052177) is not a kind of its own
+    notice = title_form("META-ANALYSIS OF DATA FROM ANIMAL STUDIES: A PRACTICAL GUIDE (VOL 221 PG 92 2014)")
+    assert (notice.key, notice.kinds) == ("meta analysis of data from animal studies a practical guide", {"erratum"})
+    assert title_form("Tissue engineering for urinary diversion (vol 9, e98722, 2014)").kinds == {"erratum"}
+    assert title_form("The volume of 2010 (Vol 2010)").kinds == frozenset()  # no notice
+    retracted = title_form("The copper radioisotopes: special interest to Cu-64 (Retracted article)")
+    assert (retracted.key, retracted.kinds) == ("the copper radioisotopes special interest to cu 64", frozenset())
     a = "laparoscopic training for trainees with limited prior experience".split()
     b = "laparoscopic training for trainees with no prior experience".split()
     assert word_changed(a, b)

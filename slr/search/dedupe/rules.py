@@ -220,8 +220,10 @@ def _title_authors(e: Evidence) -> np.ndarray:
 def _same_locator(e: Evidence) -> np.ndarray:
     """Title, authors, year, volume, issue and pages agree; the journal's name may not
     (transliterated, translated), nor the DOI (a data error)."""
+    # first and last page agree: a title a word apart ('strategies for' / 'in') is the same
+    close = e.title_high | ((e.title >= 0.9) & e.authors_at_least(0.9, False) & e.journal_ok)
     return (
-        e.title_high
+        close
         & e.authors_at_least(0.75, False)
         & e.same_year
         & e.pages_same
