@@ -243,9 +243,7 @@ def model_variants(files: list[Path], labels: list[list[str]]) -> list[tuple[str
         cluster_of = {x: x for x in all_ids}
         cluster_of.update({ids[i]: ids[c] for i, c in enumerate(comp.tolist())})
         out.append((f"model alone, p >= {threshold}", score(cluster_of, labels)))
-    out.append(
-        (f"(EM: {model.iterations} iterations, match share {model.prior:.3f})", {})
-    )
+    out.append((f"(EM: {model.iterations} iterations, match share {model.prior:.3f})", {}))
     del np
     return out
 
@@ -311,8 +309,11 @@ def main() -> None:
         f"{platform.python_version()}, load average {load:.1f} at start "
         "(timings are wall clock; a loaded machine inflates them)"
     )
-    bib = None if args.skip_bibdedupe else shutil.which(args.bibdedupe) or (
-        args.bibdedupe if Path(args.bibdedupe).exists() else None
+    bib = (
+        None
+        if args.skip_bibdedupe
+        else shutil.which(args.bibdedupe)
+        or (args.bibdedupe if Path(args.bibdedupe).exists() else None)
     )
     if not args.skip_bibdedupe and bib is None:
         print(f"BibDedupe: {args.bibdedupe} not found; install bib-dedupe==0.11.0 in a venv")

@@ -22,8 +22,20 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 OUT = HERE / "data" / "dedupe_real"
-COLUMNS = ["ID", "ENTRYTYPE", "author", "year", "title", "journal", "volume", "number", "pages",
-           "abstract", "doi", "isbn"]
+COLUMNS = [
+    "ID",
+    "ENTRYTYPE",
+    "author",
+    "year",
+    "title",
+    "journal",
+    "volume",
+    "number",
+    "pages",
+    "abstract",
+    "doi",
+    "isbn",
+]
 SETS = {
     "srsr": ["records_pre_merged.csv.gz"],
     "dep": ["records_pre_merged_part1.csv.gz", "records_pre_merged_part2.csv.gz"],

@@ -51,9 +51,17 @@ def test_different_author_lists_do_not_match():
     [
         ("Plast Reconstr Surg", "Plastic and Reconstructive Surgery", True),
         ("Proc.Natl.Acad.Sci.U.S.A", "Proceedings of the National Academy of Scienc", True),
-        ("JAMA-JOURNAL OF THE AMERICAN MEDICAL ASS", "Journal of the American Medical Associat", True),
+        (
+            "JAMA-JOURNAL OF THE AMERICAN MEDICAL ASS",
+            "Journal of the American Medical Associat",
+            True,
+        ),
         ("Eksp.Klin.Farmakol", "Eksperimental'naya i Klinicheskaya Farmakolog", True),
-        ("Pharmazie.69 (12) ()(pp 909-916) 2014.Date of Publication: December 2014.", "Pharmazie", True),
+        (
+            "Pharmazie.69 (12) ()(pp 909-916) 2014.Date of Publication: December 2014.",
+            "Pharmazie",
+            True,
+        ),
         ("Pancreatology", "American Journal of Gastroenterology", False),
         ("Osteoarthritis Cartilage", "Cartilage", False),  # a word more at the start: another
         ("Pancreatology", "Pancreas", False),
@@ -99,10 +107,22 @@ def test_volume_and_issue():
 @pytest.mark.parametrize(
     "title,key,translated",
     [
-        ("CHARACTERISTICS OF ARDS IN CHILDHOOD: A METAANALYSIS. GERMAN", "characteristics of ards in childhood a metaanalysis", True),
-        ("[Treatment of depression in the elderly]. [Chinese]", "treatment of depression in the elderly", True),
+        (
+            "CHARACTERISTICS OF ARDS IN CHILDHOOD: A METAANALYSIS. GERMAN",
+            "characteristics of ards in childhood a metaanalysis",
+            True,
+        ),
+        (
+            "[Treatment of depression in the elderly]. [Chinese]",
+            "treatment of depression in the elderly",
+            True,
+        ),
         ("Review of X [Review] [33 refs]", "review of x", False),
-        ("Depression-like phenotype after CB<inf>1</inf> blockade", "depression like phenotype after cb1 blockade", False),
+        (
+            "Depression-like phenotype after CB<inf>1</inf> blockade",
+            "depression like phenotype after cb1 blockade",
+            False,
+        ),
         ("The use of a modified [3H]4-DAMP assay", "the use of a modified 4 damp assay", False),
     ],
 )
@@ -118,17 +138,32 @@ def test_title_kinds_numbers_and_changed_words():
     assert title_form("Part II of a study").numbers == {"2"}
     # Web of Science's correction notice (srsr id_0049747) is an erratum of the title it names;
     # its mark on a retracted article (srsr id_0052177) is not a kind of its own
-    notice = title_form("META-ANALYSIS OF DATA FROM ANIMAL STUDIES: A PRACTICAL GUIDE (VOL 221 PG 92 2014)")
-    assert (notice.key, notice.kinds) == ("meta analysis of data from animal studies a practical guide", {"erratum"})
-    assert title_form("Tissue engineering for urinary diversion (vol 9, e98722, 2014)").kinds == {"erratum"}
+    notice = title_form(
+        "META-ANALYSIS OF DATA FROM ANIMAL STUDIES: A PRACTICAL GUIDE (VOL 221 PG 92 2014)"
+    )
+    assert (notice.key, notice.kinds) == (
+        "meta analysis of data from animal studies a practical guide",
+        {"erratum"},
+    )
+    assert title_form("Tissue engineering for urinary diversion (vol 9, e98722, 2014)").kinds == {
+        "erratum"
+    }
     assert title_form("The volume of 2010 (Vol 2010)").kinds == frozenset()  # no notice
-    retracted = title_form("The copper radioisotopes: special interest to Cu-64 (Retracted article)")
-    assert (retracted.key, retracted.kinds) == ("the copper radioisotopes special interest to cu 64", frozenset())
-    a = "laparoscopic training for trainees with limited prior experience".split()
-    b = "laparoscopic training for trainees with no prior experience".split()
+    retracted = title_form(
+        "The copper radioisotopes: special interest to Cu-64 (Retracted article)"
+    )
+    assert (retracted.key, retracted.kinds) == (
+        "the copper radioisotopes special interest to cu 64",
+        frozenset(),
+    )
+    a = ["laparoscopic", "training", "for", "trainees", "with", "limited", "prior", "experience"]
+    b = ["laparoscopic", "training", "for", "trainees", "with", "no", "prior", "experience"]
     assert word_changed(a, b)
-    assert not word_changed("a systematic review and meta analysis".split(), "a systematic reviewand metaanalysis".split())
-    assert not word_changed("the behaviour of rats".split(), "the behavior of rats".split())
+    assert not word_changed(
+        ["a", "systematic", "review", "and", "meta", "analysis"],
+        ["a", "systematic", "reviewand", "metaanalysis"],
+    )
+    assert not word_changed(["the", "behaviour", "of", "rats"], ["the", "behavior", "of", "rats"])
 
 
 def test_dois():
@@ -160,9 +195,9 @@ def test_em_recovers_known_m_and_u():
     match = rng.random(n) < 0.3
     levels = {}
     for k, name in enumerate(("title", "authors", "year")):
-        levels[name] = np.where(
-            match, rng.choice(3, n, p=m[k]), rng.choice(3, n, p=u[k])
-        ).astype(np.int8)
+        levels[name] = np.where(match, rng.choice(3, n, p=m[k]), rng.choice(3, n, p=u[k])).astype(
+            np.int8
+        )
     model = estimate(levels)
     assert abs(model.prior - 0.3) < 0.03
     for k in range(3):
@@ -175,9 +210,7 @@ def test_em_recovers_known_m_and_u():
 def test_clusters_keep_cannot_links_apart():
     # 0-1-2 chained by matches, 0 and 2 must stay apart: the weaker edge (1-2) gives way
     i, j = np.array([0, 1]), np.array([1, 2])
-    labels, skipped = cluster_records(
-        4, i, j, np.array([2.0, 1.0]), np.array([0]), np.array([2])
-    )
+    labels, skipped = cluster_records(4, i, j, np.array([2.0, 1.0]), np.array([0]), np.array([2]))
     assert labels[0] == labels[1] != labels[2]
     assert labels[3] == 3 and [s[0] for s in skipped] == [1]
     assert components(4, i, j).tolist() == [0, 0, 0, 3]

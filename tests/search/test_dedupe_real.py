@@ -1,10 +1,10 @@
 """Deduplication of real search-export records, one failure class at a time.
 
-The fixture ``data/dedupe_real/`` (441 records, 128 labelled clusters) is cut from the labelled
+The fixture ``data/dedupe_real/`` (458 records, 135 labelled clusters) is cut from the labelled
 LDD sets of ``shared/data/dedupe`` (srsr, depression; MIT licence, see that folder's SOURCE.md
 and ``dedupe_real_fixture.py``, which writes it). Expected counts are what ``slr dedupe`` gives
 on it, measured when the fixture was cut; ``slr dedupe`` at main made 7 false pairs and missed
-179 of its 573 true pairs.
+179 of its first 573 true pairs (the first 128 clusters; 7 were added with later rules).
 """
 
 from __future__ import annotations
@@ -65,10 +65,11 @@ def test_fixture_is_what_the_builder_writes():
 def test_no_false_merge_and_recall(run):
     _, _, clusters, gold = run
     true, predicted = _pairs(gold), _pairs(clusters)
-    assert len(true) == 573  # the fixture's labelled pairs (clusters.csv)
+    assert len(true) == 586  # the fixture's labelled pairs (clusters.csv)
     assert predicted - true == set()  # a false merge removes a paper from the review
-    # measured 533 of 573 when the fixture was cut (main: 394, with 7 false pairs)
-    assert len(true & predicted) >= 530
+    # measured 550 of 586 with the last rules (533 of the first 573 when the fixture was cut;
+    # main: 394 of 573, with 7 false pairs)
+    assert len(true & predicted) >= 547
 
 
 # (class, pairs merged as measured when the fixture was cut): the labels of each class's pairs
@@ -82,6 +83,12 @@ _MERGED = {
     "doi-typo": 9,  # 'j.dental' / 'j.clental'; DOIs of two publishers for one article
     "republished-review": 8,  # BMJ Clinical Evidence and Cochrane updates under one title
     "translated-title": 7,  # '... GERMAN', '[...]': the rest is left to review
+    # each pair below was missed before its rule (measured on the whole srsr set)
+    "abstract-printed-twice": 2,  # one meeting abstract in two sessions, a DOI each
+    "wos-correction-notice": 2,  # 'Title (VOL 221 PG 92 2014)' / 'Corrigendum to ...'
+    "compound-surname": 1,  # 'NEGROVILAR' / 'Negro-Vilar'
+    "same-doi-reworded-title": 1,  # "oxytocin's effects on" / 'the effects of oxytocin on'
+    "same-pages-title-a-word-apart": 1,  # 'strategies for' / 'strategies in', pages 521-527
 }
 _KEPT_APART = (
     "erratum-comment-reply",

@@ -235,8 +235,11 @@ def _decided_mask(
     if not decided:
         return np.zeros(len(pairs), dtype=bool)
     n = len(index)
-    want = [min(index[d.record_id_a], index[d.record_id_b]) * n
-            + max(index[d.record_id_a], index[d.record_id_b]) for d in decided.values()]
+    want = [
+        min(index[d.record_id_a], index[d.record_id_b]) * n
+        + max(index[d.record_id_a], index[d.record_id_b])
+        for d in decided.values()
+    ]
     return np.isin(_pair_codes(pairs, n), np.array(want, dtype=np.int64))
 
 

@@ -100,7 +100,7 @@ def _split(
         neighbours[a].append((s, b, e))
         neighbours[b].append((s, a, e))
     ambiguous: dict[int, tuple[int, int]] = {}
-    for u, nbrs in neighbours.items():
+    for nbrs in neighbours.values():
         if len(nbrs) < 2:
             continue
         top = max(s for s, _, _ in nbrs)

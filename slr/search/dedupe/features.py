@@ -93,10 +93,7 @@ class KeyTable:
             [k.venue_class if k.venue_class in ("journal", "conference") else None for k in keys]
         )
         codes["locator"] = _codes(
-            [
-                (k.year, k.volume, k.page_first) if k.page_first and k.volume else None
-                for k in keys
-            ]
+            [(k.year, k.volume, k.page_first) if k.page_first and k.volume else None for k in keys]
         )
         flags = {
             name: np.array(col(name), dtype=bool)
@@ -116,7 +113,14 @@ class KeyTable:
         last = np.array([_page_number(k.page_last) for k in keys], dtype=np.int64)
         last = np.where(last < 0, first, last)
         return cls(
-            keys, col("title"), col("abstract"), year, codes, flags, first, last  # type: ignore[arg-type]
+            keys,
+            [str(t) for t in col("title")],
+            [str(t) for t in col("abstract")],
+            year,
+            codes,
+            flags,
+            first,
+            last,
         )
 
 
@@ -124,7 +128,12 @@ def page_relation(table: KeyTable, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """PAGES_* code per pair: the same first page, overlapping ranges (a typo in one), ranges
     that follow each other (two articles printed one after the other), ranges apart, or
     'soft' when one side is a lone plain number (often not a page: '14' for '959-964')."""
-    fa, la, fb, lb = table.page_first[i], table.page_last[i], table.page_first[j], table.page_last[j]
+    fa, la, fb, lb = (
+        table.page_first[i],
+        table.page_last[i],
+        table.page_first[j],
+        table.page_last[j],
+    )
     out = np.full(len(i), PAGES_APART, dtype=np.int8)
     out[(fa <= lb) & (fb <= la)] = PAGES_OVERLAP
     out[(np.abs(la + 1 - fb) <= 1) | (np.abs(lb + 1 - fa) <= 1)] = PAGES_ADJACENT
@@ -251,7 +260,9 @@ def compare_pairs(
     lengths = table.title_length
     flags["long_title"] = np.minimum(lengths[i], lengths[j]) >= 40
     na, nb = table.author_count[i], table.author_count[j]
-    flags["same_author_count"] = (na > 0) & (nb > 0) & (np.minimum(na, nb) >= 0.75 * np.maximum(na, nb))
+    flags["same_author_count"] = (
+        (na > 0) & (nb > 0) & (np.minimum(na, nb) >= 0.75 * np.maximum(na, nb))
+    )
     flags["meeting_vs_article"] = (meet[i] & ~meet[j] & located[j]) | (
         meet[j] & ~meet[i] & located[i]
     )

@@ -141,8 +141,9 @@ def estimate(
     m[title] = mk / mk.sum()
     u[title] = mk[::-1] / mk.sum()
     p = prior
-    it = 0
-    for it in range(1, max_iterations + 1):
+    iterations = 0
+    while iterations < max_iterations:
+        iterations += 1
         log_m = np.zeros(len(patterns))
         log_u = np.zeros(len(patterns))
         for k in range(len(names)):
@@ -155,17 +156,17 @@ def estimate(
         new_p = float(wm.sum() / counts.sum())
         new_m, new_u = [], []
         for k, size in enumerate(sizes):
-            mk = np.bincount(patterns[:, k], weights=wm, minlength=size) + smoothing
-            uk = np.bincount(patterns[:, k], weights=wu, minlength=size) + smoothing
-            new_m.append(mk / mk.sum())
-            new_u.append(uk / uk.sum())
+            cm = np.bincount(patterns[:, k], weights=wm, minlength=size) + smoothing
+            cu = np.bincount(patterns[:, k], weights=wu, minlength=size) + smoothing
+            new_m.append(cm / cm.sum())
+            new_u.append(cu / cu.sum())
         change = abs(new_p - p) + max(
             float(np.abs(a1 - a0).max()) for a1, a0 in zip(new_m, m, strict=True)
         )
         m, u, p = new_m, new_u, min(max(new_p, 1e-6), 1 - 1e-6)
         if change < tolerance:
             break
-    return FellegiSunter(names, m, u, p, it)
+    return FellegiSunter(names, m, u, p, iterations)
 
 
 __all__ = ["MISSING", "FellegiSunter", "comparison_levels", "estimate"]

@@ -18,6 +18,7 @@ real exports carry (seen in the labelled sets of ``shared/data/dedupe``, see its
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,7 +50,16 @@ _LANGUAGE_TAG_RE = re.compile(
     re.IGNORECASE,
 )
 _LANGUAGE_WORD_RE = re.compile(rf"\b(?:{_LANGUAGES})\b")
-_ERRATUM_NOTICE_RE = re.compile(r"[.;,]?\s*[\[(]?\s*(?:erratum|errata|corrigendum)\s+(?:appears\s+)?in\b.*$", re.I)
+_ERRATUM_NOTICE_RE = re.compile(
+    r"[.;,]?\s*[\[(]?\s*(?:erratum|errata|corrigendum)\s+(?:appears\s+)?in\b.*$", re.I
+)
+# an erratum's citation of the article it corrects: '... (PLoS One (2014) 9 6 (e98734) DOI: ...)',
+# '...': Journal of Neuroscience Methods 221 (2014) 92-102'
+_CITED_RE = re.compile(
+    r"\s*(?:\((?=[^)]*\b(?:1[89]|20)\d\d\b)(?:[^()]|\([^()]*\))*\)"
+    r"|['\"]?\s*[:.,]\s*[^:]*\b\d+\s*\((?:1[89]|20)\d\d\)\s*[\de][\d\-e]*)\s*$",
+    re.I,
+)
 # Web of Science's correction notice: 'Title (vol 221, pg 92, 2014)' is an erratum of Title
 _WOS_CORRECTION_RE = re.compile(r"\s*\(\s*vol\.?\s*\d+\b[^()]*\b(?:1[89]|20)\d\d\s*\)?\s*$", re.I)
 # ... and its mark on a retracted article itself: 'Title (Retracted article. See vol 5, 2015)'
@@ -121,6 +131,7 @@ def title_form(value: str | None) -> TitleForm:
         translated, text = True, stripped[1:-1]  # MEDLINE's brackets: a translated title
     if "errat" in low or "corrig" in low:
         text = _ERRATUM_NOTICE_RE.sub("", text) or text
+        text = _CITED_RE.sub("", text) or text
     if "review" in low or "refs" in low:
         text = _REVIEW_REFS_RE.sub("", text)
     notice = False
@@ -140,13 +151,40 @@ def title_form(value: str | None) -> TitleForm:
     if notice:
         kinds = kinds | {"erratum"}
     # numbers as digit runs of the title without spaces: '5-HT(3)' = '5-HT3', 'CB 1' = 'CB1'
-    numbers = frozenset(_DIGITS_RE.findall(key.replace(" ", ""))) if _DIGITS_RE.search(key) else _NONE
+    numbers = (
+        frozenset(_DIGITS_RE.findall(key.replace(" ", ""))) if _DIGITS_RE.search(key) else _NONE
+    )
     return TitleForm(key, kinds, translated, numbers)
 
 
 _STOPWORDS = frozenset(
-    "a an and as at by for from in into is of on or the to towards toward via with without "
-    "using based vs versus".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "towards",
+        "toward",
+        "via",
+        "with",
+        "without",
+        "using",
+        "based",
+        "vs",
+        "versus",
+    ]
 )
 
 
@@ -193,12 +231,35 @@ def title_numbers(tokens: list[str]) -> frozenset[str]:
 # --------------------------------------------------------------------------------------- authors
 
 _PARTICLES = frozenset(
-    "van von der den de del della di da du la le ter ten dos das al el bin jr sr st mc mac".split()
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "ter",
+        "ten",
+        "dos",
+        "das",
+        "al",
+        "el",
+        "bin",
+        "jr",
+        "sr",
+        "st",
+        "mc",
+        "mac",
+    ]
 )
 # In mixed-case text an upper-case run is initials ('UDSeiden' -> 'Seiden').
-_NAME_WORD_RE = re.compile(
-    r"(?:Ma?c|O')[A-Z][a-z]+|[A-Z][a-z]+(?:'[a-z]+)?|(?<![A-Za-z])[a-z]{2,}"
-)
+_NAME_WORD_RE = re.compile(r"(?:Ma?c|O')[A-Z][a-z]+|[A-Z][a-z]+(?:'[a-z]+)?|(?<![A-Za-z])[a-z]{2,}")
 _ANONYMOUS = frozenset({"anonymous", "anon", "et", "al", "others"})
 
 
@@ -257,12 +318,10 @@ def author_overlap(a: tuple[str, ...], b: tuple[str, ...], limit: int = 12) -> f
     small, big = (a_long, b_long) if len(a_long) <= len(b_long) else (b_long, a_long)
     small = small[:limit]
     # a compound surname one export wrote in one word: 'NEGROVILAR' / 'Negro-Vilar'
-    big_set = set(big) | {x + y for x, y in zip(big, big[1:])}
+    big_set = set(big) | {x + y for x, y in itertools.pairwise(big)}
     hits = 0
     for w in small:
-        if w in big_set:
-            hits += 1
-        elif len(w) >= 4 and _fuzzy_hit(w, big):
+        if w in big_set or len(w) >= 4 and _fuzzy_hit(w, big):
             hits += 1
     return hits / len(small)
 
@@ -273,14 +332,15 @@ def _fuzzy_hit(w: str, big: tuple[str, ...]) -> bool:
         return True
     # a glued initial or a cut name: 'hturcotte' / 'turcotte'
     return any(
-        len(v) >= 4 and abs(len(v) - len(w)) <= 3 and (v.endswith(w) or w.endswith(v))
-        for v in big
+        len(v) >= 4 and abs(len(v) - len(w)) <= 3 and (v.endswith(w) or w.endswith(v)) for v in big
     )
 
 
 # -------------------------------------------------------------------------------------- journals
 
-_JOURNAL_DROP = frozenset("of the and for in on und de la le l des der die".split())
+_JOURNAL_DROP = frozenset(
+    ["of", "the", "and", "for", "in", "on", "und", "de", "la", "le", "l", "des", "der", "die"]
+)
 _EMBASE_TAIL_RE = re.compile(r"\.\s*(?:\d|\(|conference\b|date of publication\b).*$", re.I)
 _PAREN_RE = re.compile(r"\([^)]*\)")
 _DOTTED_RE = re.compile(r"[a-z]\.\s*\S", re.I)
@@ -397,7 +457,12 @@ _INNER_ISSUE_RE = re.compile(r"\((\d+)")
 _VARIOUS_RE = re.compile(r"pagings|var\b", re.I)
 _PP_RE = re.compile(r"^(?:pp?\.?\s*)")
 _RANGE_RE = re.compile(r"\s*(?:-|–|—|to)\s*")
-_MONTHS = {m: str(k) for k, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {
+    m: str(k)
+    for k, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 # Spreadsheets turn '1-2' into '01-Feb' and '12-13' into 'Dec-13'
 _EXCEL_DATE_RE = re.compile(r"^\s*(?:(\d{1,4})-([A-Za-z]{3})|([A-Za-z]{3})-(\d{1,4}))\s*$")
 
@@ -414,7 +479,9 @@ def undo_spreadsheet_date(text: str) -> str:
     return f"{month}-{int(m.group(4))}" if month else text
 
 
-def volume_number(volume: str | None, number: str | None, year: int | None) -> tuple[str, str, bool]:
+def volume_number(
+    volume: str | None, number: str | None, year: int | None
+) -> tuple[str, str, bool]:
     """(volume, issue, supplement) as digit strings ('' when unknown).
 
     '13 (1)' -> ('13', '1'); '7 (2 Supplement 1)' -> ('7', '2', supplement); a volume that is

@@ -154,7 +154,9 @@ def match_keys(rec: Record) -> MatchKeys:
     )
 
 
-_JUNK_TITLES = frozenset({"#name?", "#value!", "#ref!", "#n/a", "untitled", "no title", "[no title]"})
+_JUNK_TITLES = frozenset(
+    {"#name?", "#value!", "#ref!", "#n/a", "untitled", "no title", "[no title]"}
+)
 
 
 def _comparable(key: str, title: str | None) -> bool:

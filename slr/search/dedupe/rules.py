@@ -333,9 +333,9 @@ def _preprint_version(e: Evidence) -> np.ndarray:
     close = (e.year <= e.cfg.max_preprint_gap) & (e.year >= 0)
     by_authors = e.title_high & e.authors_at_least(e.cfg.author_match, False) & close
     no_authors = np.isnan(e.authors) & (e.title >= 0.98) & e.long_title & (e.year <= 1)
-    return (
-        e.one_preprint & (by_authors | no_authors) & _no_conflict(e) & ~e.doi_differs
-    ) | (e.one_preprint & e.arxiv_same)
+    return (e.one_preprint & (by_authors | no_authors) & _no_conflict(e) & ~e.doi_differs) | (
+        e.one_preprint & e.arxiv_same
+    )
 
 
 def _model(e: Evidence) -> np.ndarray:
