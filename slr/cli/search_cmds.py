@@ -68,12 +68,18 @@ def _show_ingest(result: Any, console: Any, limit: int = 20) -> None:
             f.file, f.format, f.encoding, f.source, str(f.read), str(f.accepted), str(f.rejected)
         )
     console.print(table)
+    for f in result.files:
+        if f.note:
+            typer.echo(f"{f.file}: {f.note}")
     for rej in result.rejections[:limit]:
         typer.echo(f"rejected {rej}")
     if len(result.rejections) > limit:
         typer.echo(f"... and {len(result.rejections) - limit} more rejections")
-    for w in list(result.warnings)[:limit]:
+    warnings = list(result.warnings)
+    for w in warnings[:limit]:
         typer.echo(f"warning {w}")
+    if len(warnings) > limit:
+        typer.echo(f"... and {len(warnings) - limit} more warnings")
 
 
 def register(app: typer.Typer) -> None:
@@ -92,29 +98,37 @@ def register(app: typer.Typer) -> None:
         rejections: Path | None = typer.Option(
             None, "--rejections", help="Write rejected records (CSV)."
         ),
+        column_map: str | None = typer.Option(
+            None,
+            "--map",
+            help="Column mapping of a CSV with other column names, e.g. "
+            "'title=Title,abstract=Abstract,authors=Author Names' (csv format; without it the "
+            "mapping is inferred and printed).",
+        ),
     ) -> None:
         """Read search exports into records; every record read is accepted or rejected."""
-        import csv
-
-        from slr.search.ingest import ingest
+        from slr.atomic import atomic_batch
+        from slr.outputs import check_outputs
+        from slr.search.ingest import ingest, parse_column_map, write_rejections
         from slr.search.progress import rich_progress
-        from slr.search.records import write_records
+        from slr.search.records import write_records_to
 
+        check_outputs({"--out": out, "--rejections": rejections}, inputs=files)
         with rich_progress() as progress:
             result = ingest(
                 files,
                 format=None if format == "auto" else format,
                 source=source,
                 id_prefixes=id_prefix or None,
+                column_map=parse_column_map(column_map) if column_map else None,
                 progress=progress,
             )
-        n = write_records(result.records, out)
-        if rejections is not None:
-            with rejections.open("w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["file", "line", "row", "reason"])
-                for r in result.rejections:
-                    w.writerow([r.file, r.line, r.row, r.reason])
+        with atomic_batch() as batch:  # records and rejections appear together or not at all
+            with batch.writer(out) as fh:
+                n = write_records_to(fh, result.records)
+            if rejections is not None:
+                with batch.writer(rejections) as fh:
+                    write_rejections(fh, result.rejections)
         console = _console()
         _show_ingest(result, console)
         typer.echo(
