@@ -158,8 +158,14 @@ def register(app: typer.Typer) -> None:
         works: Path | None = typer.Option(None, "--works", help="Write merged works (.jsonl)."),
     ) -> None:
         """Find duplicate records, cluster them and merge each cluster into one work."""
+        from slr.outputs import check_outputs
         from slr.search.dedupe import dedupe, dedupe_report
         from slr.search.progress import rich_progress
+
+        check_outputs(
+            {"--clusters": clusters, "--pairs": pairs, "--review": review, "--works": works},
+            inputs=[*records, decisions],
+        )
 
         with rich_progress() as progress:
             recs = _records(records, progress)
@@ -330,9 +336,11 @@ def register(app: typer.Typer) -> None:
         """Undecided works, most likely includes first (learnt from decisions so far)."""
         from rich.table import Table
 
+        from slr.outputs import check_outputs
         from slr.search.project import run_search
         from slr.search.screen import parse_stage, rank_for_screening
 
+        check_outputs({"--out": out}, inputs=[project])
         run = run_search(_project(project))
         st = parse_stage(stage)
         candidates = run.works
@@ -344,7 +352,9 @@ def register(app: typer.Typer) -> None:
             ]
         ranked = rank_for_screening(candidates, run.log, run.work_of, stage=st, model=model)
         if out:
-            ranked.to_csv(out, index=False)
+            from slr.atomic import atomic_write_text
+
+            atomic_write_text(out, ranked.to_csv(index=False))
         table = Table(
             title=f"{len(ranked)} undecided at {st}; "
             f"{ranked['ranked_by'].iloc[0] if len(ranked) else ''}",
@@ -366,9 +376,11 @@ def register(app: typer.Typer) -> None:
         plot: Path | None = typer.Option(None, "--plot", help="Write the recall curves (PNG/SVG)."),
     ) -> None:
         """Replay prioritised screening of a labelled set: recall curve and WSS@95 vs random."""
+        from slr.outputs import check_outputs
         from slr.search.progress import rich_progress
         from slr.search.screen import load_labelled_csv, simulate_screening
 
+        check_outputs({"--plot": plot}, inputs=[labelled])
         texts, labels = load_labelled_csv(labelled)
         with rich_progress() as progress:
             result = simulate_screening(
@@ -406,10 +418,12 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Draw the PRISMA 2020 flow diagram from the pipeline's own counts."""
+        from slr.outputs import check_outputs
         from slr.search.prisma import compute_prisma, save_prisma
         from slr.search.progress import rich_progress
         from slr.search.project import run_search
 
+        check_outputs(folders={"--out": out}, inputs=[_project(project)])
         with rich_progress() as progress:
             run = run_search(_project(project), progress=progress)
         frame = compute_prisma(run)
@@ -432,10 +446,12 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Records found by backward/forward snowballing from an included paper."""
+        from slr.outputs import check_outputs
         from slr.search.project import run_search
         from slr.search.records import write_records
         from slr.search.snowball import add_snowball_source, parse_direction, snowball
 
+        check_outputs({"--out": out}, inputs=[file])
         way = parse_direction(direction)
         console = _console()
         if add:
@@ -495,13 +511,16 @@ def register(app: typer.Typer) -> None:
         """The included papers, as the review's corpus receives them."""
         import json
 
+        from slr.atomic import atomic_write_text
+        from slr.outputs import check_outputs
         from slr.search.project import included_papers
 
+        check_outputs({"--out": out}, inputs=[project])
         papers = list(included_papers(folder=_project(project)))
         if out:
-            with out.open("w", encoding="utf-8") as fh:
-                for p in papers:
-                    fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+            atomic_write_text(
+                out, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in papers)
+            )
         for p in papers:
             typer.echo(f"{p['year']}  {p['title']}  [{', '.join(p['record_ids'])}]")
         typer.echo(f"{len(papers)} included paper(s)")

@@ -1,8 +1,10 @@
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,7 +72,104 @@ def test_cli_reports_a_broken_corpus_without_traceback(data_copy: Path, root: Pa
         env=env,
         cwd=data_copy,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 1  # a problem in the input
     assert "Traceback" not in proc.stderr
     assert "corpus/codings.csv:" in proc.stderr and "did you mean 'Prompt Tuning'" in proc.stderr
     assert not (data_copy / "b").exists()
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _dead(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # a zombie has exited (nobody reaps it in some containers)
+
+
+def _start_build(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[int]]:
+    out = tmp_path / "build"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slr.cli.main", "build", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        if list(tmp_path.glob("build.tmp-*")) and workers:
+            return proc, out, workers
+        if proc.poll() is not None:
+            pytest.fail(f"the build ended before its workers started: {proc.communicate()}")
+        time.sleep(0.1)
+    proc.kill()
+    pytest.fail("the build's figure workers did not start within 120 s")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.parametrize(
+    "signum,status,message",
+    [
+        (signal.SIGINT, 130, "interrupted (Ctrl-C)"),
+        (signal.SIGTERM, 143, "terminated (SIGTERM)"),
+    ],
+)
+def test_interrupted_build_exits_with_a_message_and_cleans_up(tmp_path, signum, status, message):
+    proc, out, workers = _start_build(tmp_path)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status and message in err and "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == []  # no temporary folder, no half build
+    deadline = time.monotonic() + 10
+    while not all(_dead(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_dead(w) for w in workers)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_killed_build_takes_its_workers_and_the_next_build_sweeps_its_folder(tmp_path, monkeypatch):
+    proc, out, workers = _start_build(tmp_path)
+    proc.kill()  # SIGKILL: no handler runs
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while not all(_dead(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_dead(w) for w in workers)  # PR_SET_PDEATHSIG
+    [left] = list(tmp_path.glob("build.tmp-*"))  # what a kill leaves...
+    spec = registry()["venues"]
+
+    def boom(review):
+        raise RuntimeError("stop after the sweep")
+
+    monkeypatch.setitem(registry(), "venues", spec.__class__(**{**spec.__dict__, "compute": boom}))
+    with pytest.raises(RuntimeError, match="stop after the sweep"):
+        build_review(out, quiet=True)
+    assert not left.exists()  # ...the next build removes (its process is gone)
+    assert list(tmp_path.glob("build.*")) == []
+
+
+def test_build_refuses_an_out_folder_it_would_destroy(tmp_path, root: Path):
+    from slr.errors import UsageError
+
+    keep = tmp_path / "papers"
+    keep.mkdir()
+    (keep / "thesis.tex").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match="not an earlier build"):
+        build_review(keep, quiet=True)
+    assert (keep / "thesis.tex").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(UsageError, match="holds the review's data"):
+        build_review(root, quiet=True)
+    with pytest.raises(UsageError, match="lies in the input folder"):
+        build_review(root / "corpus" / "build", quiet=True)
