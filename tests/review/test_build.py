@@ -1,3 +1,4 @@
+import contextlib
 import os
 import re
 import shutil
@@ -81,10 +82,8 @@ def test_cli_reports_a_broken_corpus_without_traceback(data_copy: Path, root: Pa
 def _children(pid: int) -> list[int]:
     out: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):
             out += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return out
 
 
