@@ -61,7 +61,7 @@ def check_outputs(
                     "writing there would mix outputs into the review's data; choose another folder"
                 )
         _check_unique(option, path, seen)
-        _check_writable(option, path / "x")
+        _check_writable(option, path, start=path)
 
 
 def _example_name(option: str) -> str:
@@ -110,9 +110,10 @@ def _check_unique(option: str, path: Path, seen: dict[Path, str]) -> None:
     seen[key] = option
 
 
-def _check_writable(option: str, path: Path) -> None:
-    """The nearest existing folder above ``path`` must be a folder this process may write."""
-    parent = path.parent
+def _check_writable(option: str, path: Path, *, start: Path | None = None) -> None:
+    """The nearest existing folder at or above ``start`` (default: ``path``'s folder) must be a
+    folder this process may write."""
+    parent = start if start is not None else path.parent
     while not parent.exists():
         if parent.parent == parent:
             break
