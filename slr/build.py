@@ -69,7 +69,14 @@ def build_review(
     from rich.progress import Progress
 
     from slr.figures.base import registry, render, setup_matplotlib
-    from slr.report.sections import BuildContext, default_sections, render_report
+    from slr.report.sections import (
+        REVIEW_CITATION,
+        REVIEW_URL,
+        BuildContext,
+        default_sections,
+        paper_titles,
+        render_report,
+    )
     from slr.review import Review
 
     review = Review.load(root)
@@ -87,7 +94,7 @@ def build_review(
         unknown = set(figures or []) - set(specs)
         if unknown:
             raise SlrError(f"unknown figure(s) {sorted(unknown)}; known: {', '.join(specs)}")
-        ctx = BuildContext(out=tmp, specs=chosen)
+        ctx = BuildContext(out=tmp, specs=chosen, titles=paper_titles(review))
         with Progress(disable=quiet, transient=True) as progress:
             task = progress.add_task("figures", total=len(chosen))
             for name, paths in _render_all(chosen, review, tmp / "figures", render):
@@ -106,6 +113,8 @@ def build_review(
                 "version": __version__,
                 "commit": commit,
                 "dirty": dirty,
+                "citation": REVIEW_CITATION,
+                "citation_url": REVIEW_URL,
             },
         )
         (tmp / "report.html").write_text(html, encoding="utf-8")
