@@ -238,3 +238,20 @@ def test_broken_utf16_is_refused_with_its_line(tmp_path):
     path.write_bytes(data)
     with pytest.raises(InputFormatError, match=r"bad16.ris:4: the file is UTF-16-LE"):
         ingest_file(path)
+
+
+def test_ingest_reports_progress_by_records_within_a_file(tmp_path):
+    entries = "".join(
+        f"@article{{k{i}, title = {{Paper number {i}}}, year = 2020}}\n" for i in range(450)
+    )
+    bib = tmp_path / "many.bib"
+    bib.write_text(entries, encoding="utf-8")
+    calls = []
+    ingest_file(bib, progress=lambda task, done, total: calls.append((task, done, total)))
+    # 450 entries: a report every 200 records read, then the total (slr.search.ingest)
+    assert calls == [
+        ("ingest many.bib", 0, 450),
+        ("ingest many.bib", 200, 450),
+        ("ingest many.bib", 400, 450),
+        ("ingest many.bib", 450, 450),
+    ]

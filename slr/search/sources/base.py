@@ -120,9 +120,16 @@ def split_lines(text: str) -> list[str]:
 
 
 def header_line(text: str) -> str:
-    for line in split_lines(text):
+    """The first non-blank line (found without splitting the whole text: formats sniff it)."""
+    pos = 0
+    while pos <= len(text):
+        m = _LINE_BREAK_RE.search(text, pos)
+        line = text[pos : m.start() if m else len(text)]
         if line.strip():
             return line
+        if m is None:
+            break
+        pos = m.end()
     return ""
 
 
