@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from slr.build import build_review
 from slr.figures.base import registry
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -43,8 +42,8 @@ WIDTHS_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    return build_review(tmp_path_factory.mktemp("browser") / "build", quiet=True)
+def report(built_review: Path) -> Path:
+    return built_review
 
 
 @pytest.fixture(scope="module")
