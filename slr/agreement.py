@@ -10,6 +10,7 @@ is listed with both values.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,11 +48,11 @@ def cohen_kappa(a: list[str], b: list[str]) -> float | None:
     scikit-learn's ``cohen_kappa_score``, which is not imported here to keep the build fast.
     """
     n = len(a)
-    labels = set(a) | set(b)
+    labels = sorted(set(a) | set(b))  # a fixed order: the float sum must not vary by hash seed
     if n < 2 or len(labels) < 2:
         return None
     p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    p_e = sum((a.count(lab) / n) * (b.count(lab) / n) for lab in labels)
+    p_e = math.fsum((a.count(lab) / n) * (b.count(lab) / n) for lab in labels)
     if p_e == 1.0:
         return None
     return (p_o - p_e) / (1 - p_e)
