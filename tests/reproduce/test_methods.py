@@ -4,14 +4,15 @@ import pytest
 import torch
 
 from slr.errors import ConfigError
-from slr.reproduce.architectures import architecture, build_model
-from slr.reproduce.counting import HeadSpec, count_model, count_parameters
+from slr.reproduce.architectures import architecture
+from slr.reproduce.counting import count_model, count_parameters
 from slr.reproduce.methods import (
     MethodNotApplicable,
     apply_method,
     method_config,
     registered_methods,
 )
+from slr.reproduce.runtime.building import Head, build_model
 from slr.taxonomy import load_taxonomy
 
 from .conftest import FAMILIES
@@ -103,7 +104,7 @@ def test_prefix_tuning_without_head_count_is_not_applicable():
     from types import SimpleNamespace
 
     from slr.reproduce.methods.base import ApplyContext
-    from slr.reproduce.methods.peft_methods import prompt_dimensions
+    from slr.reproduce.methods.targets import prompt_dimensions
 
     class NoHeads:  # a config with no head count under any name
         model_type = "custom"
@@ -184,7 +185,7 @@ def test_classification_head_in_modules_to_save_is_reported_separately():
         "CodeBERT",
         "LoRA",
         {"target_modules": ["query", "value"]},
-        head=HeadSpec(kind="classification"),
+        head=Head(kind="classification"),
     )
     assert count.trainable_params == 887_042
     assert count.head_params == 592_130
@@ -210,7 +211,7 @@ def test_telly_k_matches_the_artifact_counts():
     assert count_parameters("UniXcoder", "Telly-K", {"k": 0}).trainable_params == 85_054_464
     assert count_parameters("UniXcoder", "Telly-K", {"k": 11}).trainable_params == 7_087_872
     # T3: clone detection adds the pair head: 127.11M, Telly-11 8.27M
-    pair = HeadSpec(kind="pair-classification")
+    pair = Head(kind="pair-classification")
     assert (
         round(count_parameters("UniXcoder", "Full Fine-Tuning", head=pair).total_params / 1e6, 2)
         == 127.11

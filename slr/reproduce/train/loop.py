@@ -11,7 +11,7 @@ Checkpoints every ``checkpoint_every`` steps (:mod:`~slr.reproduce.train.checkpo
 or SIGTERM finish the current step, write a checkpoint and raise
 :class:`~slr.reproduce.train.errors.TrainingInterrupted`; a SIGKILL loses the steps since the
 last checkpoint. Running the same spec again resumes. Out of memory becomes
-:class:`~slr.reproduce.train.errors.TrainingOutOfMemory` with the numbers.
+:class:`~slr.reproduce.runtime.oom.OutOfMemory` with the numbers (``on_oom``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slr.errors import ConfigError
+from slr.reproduce.specs.train import TrainingLoop
 from slr.reproduce.train.checkpoint import CheckpointStore
 from slr.reproduce.train.data import BatchPlan
 from slr.reproduce.train.errors import TrainingInterrupted
-from slr.reproduce.train.spec import TrainingSpec
 
 
 @dataclass
@@ -46,7 +46,7 @@ class StepFunctions:
 
     make_batch: Callable[[list[int]], dict[str, Any]]
     loss: Callable[[Any, dict[str, Any]], Any]
-    after_step: Callable[[Any, int], None] | None = None  # e.g. AdaLoRA's rank allocation
+    after_step: Callable[[Any, int], None] | None = None  # the method's (MethodConfig.after_step)
 
 
 @dataclass
@@ -105,25 +105,28 @@ def _fast_paths(
     return backward, torch.nn.utils.clip_grad_norm_, False
 
 
-def make_optimizer(model: Any, training: TrainingSpec) -> Any:
-    """AdamW over the trainable parameters; no weight decay on biases and norms (1-d tensors)."""
+def make_accelerator(precision: str) -> Any:
+    """An ``Accelerator`` for ``precision`` (fp32 / bf16 / fp16), on CPU where there is no GPU."""
     import torch
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
 
-    decay: list[Any] = []
-    no_decay: list[Any] = []
-    for _, p in model.named_parameters():
-        if p.requires_grad:
-            (decay if p.ndim >= 2 else no_decay).append(p)
-    if not decay and not no_decay:
-        raise ConfigError("the method leaves no trainable parameter in this model")
-    groups = [
-        {"params": decay, "weight_decay": training.weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
-    ]
-    return torch.optim.AdamW([g for g in groups if g["params"]], lr=training.lr)
+    mixed = {"fp32": "no", "bf16": "bf16", "fp16": "fp16"}[precision]
+    state = AcceleratorState._shared_state
+    if state and str(state.get("_mixed_precision", mixed)) != mixed:
+        AcceleratorState._reset_state(True)
+    return Accelerator(cpu=not torch.cuda.is_available(), mixed_precision=mixed)
 
 
-def make_scheduler(optimizer: Any, training: TrainingSpec, total_steps: int) -> Any:
+def make_optimizer(model: Any, training: TrainingLoop) -> Any:
+    """AdamW over the trainable parameters; no weight decay on biases and norms (1-d tensors)."""
+    from slr.reproduce.runtime.optim import decay_groups
+    from slr.reproduce.runtime.optim import make_optimizer as optimizer_for
+
+    return optimizer_for(decay_groups(model, training.weight_decay), "adamw", lr=training.lr)
+
+
+def make_scheduler(optimizer: Any, training: TrainingLoop, total_steps: int) -> Any:
     from transformers import get_scheduler
 
     return get_scheduler(
@@ -137,7 +140,7 @@ def make_scheduler(optimizer: Any, training: TrainingSpec, total_steps: int) -> 
 def run_loop(
     model: Any,
     *,
-    training: TrainingSpec,
+    training: TrainingLoop,
     total_steps: int,
     plan: BatchPlan,
     fns: StepFunctions,
@@ -147,7 +150,7 @@ def run_loop(
     on_oom: Callable[[BaseException], Exception] | None = None,
 ) -> tuple[Any, LoopOutcome]:
     """Train ``model`` for ``total_steps`` optimizer steps; returns (prepared model, outcome)."""
-    from slr.reproduce.train.oom import is_oom
+    from slr.reproduce.runtime.oom import is_oom
 
     optimizer = make_optimizer(model, training)
     scheduler = make_scheduler(optimizer, training, total_steps)
