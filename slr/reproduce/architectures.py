@@ -99,7 +99,7 @@ def _load_cached(
 ) -> tuple[tuple[str, ArchitectureSpec], ...]:
     from slr.taxonomy import load_taxonomy
 
-    tax = load_taxonomy(folder.parent.parent / "taxonomy")
+    vocab = load_taxonomy(folder.parent.parent / "taxonomy").vocab["models"]
     report = ValidationReport()
     out: dict[str, ArchitectureSpec] = {}
     files = sorted(folder.glob("*.yaml"))
@@ -108,65 +108,78 @@ def _load_cached(
             folder, "no model specs found", fix="add reproductions/models/<model>.yaml files"
         )
     for path in files:
-        raw = load_yaml(path)
-        if not isinstance(raw, dict):
-            report.add(
-                path, "expected a mapping with taxonomy_model, model_type, config...", line=1
-            )
+        read = _read_spec(path, vocab, report)
+        if read is None:
             continue
-        line = pop_line(raw)
-        spec = validate_item(
-            ArchitectureSpec,
-            strip_lines(raw),
-            report=report,
-            file=path,
-            line=line,
-            what="model spec",
-        )
-        if spec is None:
-            continue
-        canon = tax.vocab["models"].resolve(spec.taxonomy_model)
-        if canon is None:
-            msg, fix = tax.vocab["models"].unknown_message(spec.taxonomy_model)
-            report.add(path, f"taxonomy_model: {msg}", line=line, fix=fix)
-            continue
-        if canon != spec.taxonomy_model:
+        spec, line = read
+        if spec.name in out:
             report.add(
-                path,
-                f"taxonomy_model '{spec.taxonomy_model}' is a spelling of '{canon}'",
-                line=line,
-                fix=f"write the canonical name '{canon}'",
+                path, f"second spec for '{spec.name}'", line=line, fix="keep one file per model"
             )
-            continue
-        if path.stem != slug(canon):
-            report.add(
-                path,
-                "file name does not match the model",
-                line=line,
-                fix=f"rename it to {slug(canon)}.yaml",
-            )
-        if canon in out:
-            report.add(path, f"second spec for '{canon}'", line=line, fix="keep one file per model")
-        covered = {k for s in spec.sources for k in s.keys}
-        if "*" not in covered:
-            for key in spec.config:
-                if key not in covered:
-                    report.add(
-                        path,
-                        f"config key '{key}' has no source",
-                        line=line,
-                        fix="list it under sources: (with its status) or use keys: ['*']",
-                    )
-        for key in covered - set(spec.config) - {"*"}:
-            report.add(
-                path, f"sources name '{key}', which is not in config", line=line, fix="remove it"
-            )
+        _source_problems(spec, path, line, report)
         if check_transformers:
             for problem in _transformers_problems(spec):
                 report.add(path, problem, line=line)
-        out[canon] = spec
+        out[spec.name] = spec
     report.raise_if_any("reproductions/models")
     return tuple(out.items())
+
+
+def _read_spec(
+    path: Path, vocab: Any, report: ValidationReport
+) -> tuple[ArchitectureSpec, int | None] | None:
+    """One file's spec and line, if it validates and names a canonical taxonomy model."""
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        report.add(path, "expected a mapping with taxonomy_model, model_type, config...", line=1)
+        return None
+    line = pop_line(raw)
+    spec = validate_item(
+        ArchitectureSpec, strip_lines(raw), report=report, file=path, line=line, what="model spec"
+    )
+    if spec is None:
+        return None
+    canon = vocab.resolve(spec.taxonomy_model)
+    if canon is None:
+        msg, fix = vocab.unknown_message(spec.taxonomy_model)
+        report.add(path, f"taxonomy_model: {msg}", line=line, fix=fix)
+        return None
+    if canon != spec.taxonomy_model:
+        report.add(
+            path,
+            f"taxonomy_model '{spec.taxonomy_model}' is a spelling of '{canon}'",
+            line=line,
+            fix=f"write the canonical name '{canon}'",
+        )
+        return None
+    if path.stem != slug(canon):
+        report.add(
+            path,
+            "file name does not match the model",
+            line=line,
+            fix=f"rename it to {slug(canon)}.yaml",
+        )
+    return spec, line
+
+
+def _source_problems(
+    spec: ArchitectureSpec, path: Path, line: int | None, report: ValidationReport
+) -> None:
+    """Every config value has a source, and every source names a config key."""
+    covered = {k for s in spec.sources for k in s.keys}
+    if "*" not in covered:
+        for key in spec.config:
+            if key not in covered:
+                report.add(
+                    path,
+                    f"config key '{key}' has no source",
+                    line=line,
+                    fix="list it under sources: (with its status) or use keys: ['*']",
+                )
+    for key in covered - set(spec.config) - {"*"}:
+        report.add(
+            path, f"sources name '{key}', which is not in config", line=line, fix="remove it"
+        )
 
 
 def _transformers_problems(spec: ArchitectureSpec) -> list[str]:

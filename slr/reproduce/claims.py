@@ -186,54 +186,71 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
         claim = validate_item(Claim, data, report=report, file=path, line=line, what="claim")
         if claim is None:
             continue
-        if claim.id in ids:
-            report.add(
-                path,
-                f"duplicate claim id '{claim.id}' (first at line {ids[claim.id]})",
-                line=line,
-                fix="give each claim its own id",
-            )
+        _identity_problems(claim, ids, papers, path, line, report)
         ids[claim.id] = line
-        if not claim.id.startswith(claim.paper + "-"):
-            report.add(
-                path,
-                f"claim id '{claim.id}' does not start with its paper '{claim.paper}-'",
-                line=line,
-            )
-        if papers is not None and claim.paper not in papers:
-            report.add(
-                path,
-                f"paper '{claim.paper}' is not in the review's final selection",
-                line=line,
-                fix=f"use one of {', '.join(sorted(papers, key=lambda p: int(p[1:])))}",
-            )
-        updates: dict[str, Any] = {}
-        resolved = _resolve(tax.vocab["tasks"], claim.task, "task", path, line, report)
-        if resolved is not None:
-            updates["task"] = resolved
-        models = [
-            _resolve(tax.vocab["models"], m, "models", path, line, report) for m in claim.models
-        ]
-        updates["models"] = [m for m in models if m is not None]
-        for key in ("method", "baseline"):
-            value = getattr(claim, key)
-            if value is None:
-                continue
-            canon = tax.vocab["methods"].resolve(value)
-            if canon is None and key == "baseline" and tax.vocab["models"].resolve(value):
-                updates[key] = tax.vocab["models"].resolve(value)  # a baseline model
-                continue
-            if canon is None:
-                msg, fix = tax.vocab["methods"].unknown_message(value)
-                report.add(path, f"{key}: {msg}", line=line, fix=fix)
-            else:
-                updates[key] = canon
-        claim = claim.model_copy(update=updates)
+        claim = claim.model_copy(update=_canonical_names(claim, tax, path, line, report))
         if claim.hyperparameters and claim.method:
             _check_hyperparameters(claim, path, line, report)
         out.append(claim)
     report.raise_if_any("corpus/claims.yaml")
     return tuple(out)
+
+
+def _identity_problems(
+    claim: Claim,
+    ids: dict[str, int | None],
+    papers: set[str] | None,
+    path: Path,
+    line: int | None,
+    report: ValidationReport,
+) -> None:
+    """A unique id that starts with its paper, a paper of the review's final selection."""
+    if claim.id in ids:
+        report.add(
+            path,
+            f"duplicate claim id '{claim.id}' (first at line {ids[claim.id]})",
+            line=line,
+            fix="give each claim its own id",
+        )
+    if not claim.id.startswith(claim.paper + "-"):
+        report.add(
+            path,
+            f"claim id '{claim.id}' does not start with its paper '{claim.paper}-'",
+            line=line,
+        )
+    if papers is not None and claim.paper not in papers:
+        report.add(
+            path,
+            f"paper '{claim.paper}' is not in the review's final selection",
+            line=line,
+            fix=f"use one of {', '.join(sorted(papers, key=lambda p: int(p[1:])))}",
+        )
+
+
+def _canonical_names(
+    claim: Claim, tax: Any, path: Path, line: int | None, report: ValidationReport
+) -> dict[str, Any]:
+    """The claim's task, models, method and baseline as canonical taxonomy names."""
+    updates: dict[str, Any] = {}
+    resolved = _resolve(tax.vocab["tasks"], claim.task, "task", path, line, report)
+    if resolved is not None:
+        updates["task"] = resolved
+    models = [_resolve(tax.vocab["models"], m, "models", path, line, report) for m in claim.models]
+    updates["models"] = [m for m in models if m is not None]
+    for key in ("method", "baseline"):
+        value = getattr(claim, key)
+        if value is None:
+            continue
+        canon = tax.vocab["methods"].resolve(value)
+        if canon is None and key == "baseline" and tax.vocab["models"].resolve(value):
+            updates[key] = tax.vocab["models"].resolve(value)  # a baseline model
+            continue
+        if canon is None:
+            msg, fix = tax.vocab["methods"].unknown_message(value)
+            report.add(path, f"{key}: {msg}", line=line, fix=fix)
+        else:
+            updates[key] = canon
+    return updates
 
 
 def _resolve(

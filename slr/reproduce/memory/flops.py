@@ -16,12 +16,24 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
     with something trainable upward, and weight gradients only for trainable weights: this is why
     layer freezing (Telly-K) saves time and LoRA saves little.
     """
-    from torch import nn
+    layer_of, decoder_layers, n_layers = _layer_map(model)
+    lowest = _lowest_trained_layer(model, layer_of, n_layers)
+    fwd, bwd_in, bwd_w = _linear_flops(model, setup, layer_of, decoder_layers, lowest, n_layers)
+    attn_fwd, attn_bwd = _attention_flops(model, setup, decoder_layers, n_layers, lowest)
+    return {
+        "forward": fwd + attn_fwd,
+        "backward_inputs": bwd_in + attn_bwd,
+        "backward_weights": bwd_w,
+        "total": fwd + attn_fwd + bwd_in + attn_bwd + bwd_w,
+    }
 
+
+def _layer_map(model: Any) -> tuple[dict[int, int], set[int], int]:
+    """(module id -> layer index, the decoder layers, the number of layers), all stacks."""
     from slr.reproduce.methods.selective import layer_stacks
 
-    mt = model.config.model_type
-    stacks = layer_stacks(model, mt)
+    stacks = layer_stacks(model, model.config.model_type)
+    decoder_only = len(stacks) == 1 and not getattr(model.config, "is_encoder_decoder", False)
     layer_of: dict[int, int] = {}
     decoder_layers: set[int] = set()
     idx = 0
@@ -29,16 +41,15 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
         for layer in stack:
             for m in layer.modules():
                 layer_of[id(m)] = idx
-            if (
-                s_i == 1
-                or len(stacks) == 1
-                and not getattr(model.config, "is_encoder_decoder", False)
-            ):
+            if s_i == 1 or decoder_only:
                 decoder_layers.add(idx)
             idx += 1
-    n_layers = idx
+    return layer_of, decoder_layers, idx
+
+
+def _lowest_trained_layer(model: Any, layer_of: dict[int, int], n_layers: int) -> int:
+    """The lowest layer input gradients must reach (0 when inputs or embeddings train)."""
     trainable_layers = set()
-    prompt = getattr(getattr(model, "slr_method", None), "kind", "") == "prompt"
     for name, p in model.named_parameters():
         if not p.requires_grad:
             continue
@@ -48,18 +59,28 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
                 owner = layer_of[id(m)]
                 break
         trainable_layers.add(owner if owner is not None else -1)
-    if (
-        prompt
-        or -1 in trainable_layers
-        and any(
-            p.requires_grad
-            for n, p in model.named_parameters()
-            if "embed" in n or "wte" in n or "shared" in n
-        )
-    ):
-        lowest = 0
-    else:
-        lowest = min((i for i in trainable_layers if i is not None and i >= 0), default=n_layers)
+    prompt = getattr(getattr(model, "slr_method", None), "kind", "") == "prompt"
+    embeddings = -1 in trainable_layers and any(
+        p.requires_grad
+        for n, p in model.named_parameters()
+        if "embed" in n or "wte" in n or "shared" in n
+    )
+    if prompt or embeddings:
+        return 0
+    return min((i for i in trainable_layers if i is not None and i >= 0), default=n_layers)
+
+
+def _linear_flops(
+    model: Any,
+    setup: TrainingSetup,
+    layer_of: dict[int, int],
+    decoder_layers: set[int],
+    lowest: int,
+    n_layers: int,
+) -> tuple[float, float, float]:
+    """(forward, backward to inputs, backward to weights) FLOPs of the linear layers."""
+    from torch import nn
+
     enc_dec = getattr(model.config, "is_encoder_decoder", False)
     fwd = bwd_in = bwd_w = 0.0
     for m in model.modules():
@@ -77,8 +98,16 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
             bwd_in += f
         if weight.requires_grad:
             bwd_w += f
+    return fwd, bwd_in, bwd_w
+
+
+def _attention_flops(
+    model: Any, setup: TrainingSetup, decoder_layers: set[int], n_layers: int, lowest: int
+) -> tuple[float, float]:
+    """(forward, backward) FLOPs of attention scores and their use (self and cross)."""
     from slr.reproduce.runtime.building import dimensions
 
+    enc_dec = getattr(model.config, "is_encoder_decoder", False)
     d = dimensions(model.config)
     s_src = setup.seq_len
     s_dec = setup.target_len or setup.seq_len
@@ -92,12 +121,7 @@ def step_flops(model: Any, setup: TrainingSetup) -> dict[str, float]:
         attn_fwd += a
         if i >= lowest:
             attn_bwd += 2 * a
-    return {
-        "forward": fwd + attn_fwd,
-        "backward_inputs": bwd_in + attn_bwd,
-        "backward_weights": bwd_w,
-        "total": fwd + attn_fwd + bwd_in + attn_bwd + bwd_w,
-    }
+    return attn_fwd, attn_bwd
 
 
 def predict_step_flops(

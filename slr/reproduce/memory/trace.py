@@ -178,6 +178,41 @@ def loss_of(model: Any, output: Any) -> Any:
     return hidden.float().pow(2).mean()
 
 
+class _LayerTracker:
+    """Which transformer layer runs now, and the size of each layer's input hidden states."""
+
+    def __init__(self, model: Any) -> None:
+        from slr.reproduce.methods.selective import layer_stacks
+
+        stacks = layer_stacks(model, model.config.model_type)
+        self.layers = [layer for stack in stacks for layer in stack]
+        self.current = -1
+        self.inputs = [0] * len(self.layers)
+        self.handles: list[Any] = []
+
+    def __enter__(self) -> _LayerTracker:
+        import torch
+
+        for i, layer in enumerate(self.layers):
+
+            def pre(module: Any, args: Any, kwargs: Any, i: int = i) -> None:
+                self.current = i
+                hidden = args[0] if args else kwargs.get("hidden_states")
+                if isinstance(hidden, torch.Tensor):
+                    self.inputs[i] = hidden.numel() * hidden.element_size()
+
+            def post(module: Any, args: Any, out: Any) -> None:
+                self.current = -1
+
+            self.handles.append(layer.register_forward_pre_hook(pre, with_kwargs=True))
+            self.handles.append(layer.register_forward_hook(post))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for h in self.handles:
+            h.remove()
+
+
 def trace_activations(
     model: Any, setup: TrainingSetup, *, emulate_attention: bool = True
 ) -> ActivationTrace:
@@ -188,42 +223,9 @@ def trace_activations(
     """
     import torch
 
-    from slr.reproduce.methods.selective import layer_stacks
-
-    mt = model.config.model_type
-    stacks = layer_stacks(model, mt)
-    layers = [layer for stack in stacks for layer in stack]
-    current: list[int] = [-1]
-    per_layer = [0] * len(layers)
-    inputs = [0] * len(layers)
-    handles = []
-    for i, layer in enumerate(layers):
-
-        def pre(module: Any, args: Any, kwargs: Any, i: int = i) -> None:
-            current[0] = i
-            hidden = args[0] if args else kwargs.get("hidden_states")
-            if isinstance(hidden, torch.Tensor):
-                inputs[i] = hidden.numel() * hidden.element_size()
-
-        def post(module: Any, args: Any, out: Any, i: int = i) -> None:
-            current[0] = -1
-
-        handles.append(layer.register_forward_pre_hook(pre, with_kwargs=True))
-        handles.append(layer.register_forward_hook(post))
-
     excluded = {p.untyped_storage()._cdata for p in model.parameters()}
     excluded |= {b.untyped_storage()._cdata for b in model.buffers()}
     seen: dict[int, int] = {}
-
-    def pack(t: Any) -> Any:
-        storage = t.untyped_storage()
-        key = storage._cdata
-        if key not in excluded and key not in seen:
-            seen[key] = storage.nbytes()
-            if current[0] >= 0:
-                per_layer[current[0]] += storage.nbytes()
-        return t
-
     device = next(model.parameters()).device.type
     batch = make_batch(model, setup, device=device)
     model.train()
@@ -232,7 +234,18 @@ def trace_activations(
         if emulate_attention
         else contextlib.nullcontext()
     )
-    try:
+    with _LayerTracker(model) as tracker:
+        per_layer = [0] * len(tracker.layers)
+
+        def pack(t: Any) -> Any:
+            storage = t.untyped_storage()
+            key = storage._cdata
+            if key not in excluded and key not in seen:
+                seen[key] = storage.nbytes()
+                if tracker.current >= 0:
+                    per_layer[tracker.current] += storage.nbytes()
+            return t
+
         with (
             emulation,
             _meta_friendly_masks() if device == "meta" else contextlib.nullcontext(),
@@ -240,9 +253,6 @@ def trace_activations(
         ):
             output = model(**batch)
             loss_of(model, output)
-    finally:
-        for h in handles:
-            h.remove()
     outputs = 0
     logits_elements = 0
     logits = getattr(output, "logits", None)
@@ -253,7 +263,7 @@ def trace_activations(
     return ActivationTrace(
         saved_total=sum(seen.values()),
         per_layer=per_layer,
-        layer_inputs=inputs,
+        layer_inputs=tracker.inputs,
         outputs=outputs,
         logits_elements=logits_elements,
     )

@@ -18,7 +18,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from slr.reproduce.specs.loading import LoadedSpec, load_spec, load_specs, select_specs, specs_dir
+from slr.reproduce.specs.loaded import LoadedSpec
+from slr.reproduce.specs.loading import load_spec, load_specs, select_specs, specs_dir
 from slr.reproduce.specs.measure import MeasureSpec
 from slr.reproduce.specs.train import (
     ArmSpec,

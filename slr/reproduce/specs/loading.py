@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from slr.errors import ConfigError, InputFormatError, ValidationReport, display_
 from slr.paths import reproductions_dir
 from slr.reproduce.specs.checks import measure_problems, train_problems
 from slr.reproduce.specs.common import add_pydantic_problem, key_lines, line_for
+from slr.reproduce.specs.loaded import LoadedSpec
 from slr.reproduce.specs.measure import MeasureSpec
 from slr.reproduce.specs.train import TrainSpec
 from slr.yamlio import load_yaml, strip_lines
@@ -24,46 +24,6 @@ KINDS: dict[str, type[MeasureSpec] | type[TrainSpec]] = {
     "train": TrainSpec,
 }
 _KIND_FIX = "add 'kind: measure' (a measured run) or 'kind: train' (a training run)"
-
-
-@dataclass
-class LoadedSpec:
-    """A validated spec with where it came from (for located errors, results and manifests)."""
-
-    spec: MeasureSpec | TrainSpec
-    path: Path
-    raw: dict[str, Any]
-    lines: dict[tuple[Any, ...], int] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        """The spec's name: its file name without ``.yaml`` (unique in ``reproductions/specs/``)."""
-        return self.path.stem
-
-    @property
-    def id(self) -> str:
-        return self.name
-
-    @property
-    def kind(self) -> str:
-        return self.spec.kind
-
-    def line_of(self, *loc: Any) -> int | None:
-        """Line of the deepest key of ``loc`` present in the file."""
-        return line_for(self.lines, loc)
-
-    def hash_payload(self) -> Any:
-        """What of the file decides the outcome (its hash marks a result stale)."""
-        if isinstance(self.spec, MeasureSpec):
-            return self.spec.hash_payload()
-        return {k: v for k, v in self.raw.items() if k != "kind"}
-
-    def reproductions_root(self) -> Path | None:
-        """The ``reproductions/`` folder holding the spec, if it is inside one."""
-        for parent in self.path.resolve().parents:
-            if parent.name == "reproductions":
-                return parent
-        return None
 
 
 def specs_dir(root: Path | None = None) -> Path:
