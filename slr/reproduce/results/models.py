@@ -26,19 +26,27 @@ CheckVerdictValue = Literal["supported", "not supported", "inconclusive at this 
 
 
 class _Record(BaseModel):
-    """Written by this code: strict; fields in ``omit_when_none`` are left out when None."""
+    """Written by this code: strict; fields in ``omit_when_none`` are left out when None.
 
-    model_config = ConfigDict(extra="forbid", serialize_by_alias=True, validate_by_name=True)
+    Dumps use the fields' aliases (``schema``) whatever the caller asks, so a file always has the
+    same keys (done here rather than with pydantic's ``serialize_by_alias``, which 2.7-2.10 lack).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     omit_when_none: ClassVar[frozenset[str]] = frozenset()
 
     @model_serializer(mode="wrap")
     def _omit(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for key in self.omit_when_none:
-            if data.get(key, 0) is None:
-                del data[key]
-        return data
+        fields = type(self).model_fields
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in self.omit_when_none and value is None:
+                continue
+            field = fields.get(key)
+            out[field.alias if field is not None and field.alias else key] = value
+        return out
 
 
 class GitState(_Record):
