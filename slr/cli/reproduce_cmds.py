@@ -161,8 +161,9 @@ def params(
             ),
         )
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out, index=False)
+        from slr.atomic import atomic_write_text
+
+        atomic_write_text(out, frame.to_csv(index=False))
     t = Table(title="Parameters (LoRA r=8 on peft's default targets; 20 virtual tokens)")
     for col in ("model", "method", "total", "trainable", "% of total", "% of base", "notes"):
         t.add_column(col, overflow="fold")

@@ -224,7 +224,7 @@ def _train_plan_row(loaded: Any, options: Any) -> list[str]:
 
     spec = loaded.spec
     path = options.results_folder(loaded) / f"{loaded.name}.json"
-    status = status_of(loaded, spec_hash(loaded.hash_payload()), path)
+    status = status_of(spec_hash(loaded.hash_payload()), path)
     methods = ", ".join(dict.fromkeys(a.method for a in spec.arms))
     return [status, "gpu" if "gpu" in spec.tags else "", spec.model.label(), methods, "", ""]
 
@@ -263,7 +263,9 @@ def report(
         return
     print_effectiveness(console, frame)
     if csv is not None:
-        frame.to_csv(csv, index=False)
+        from slr.atomic import atomic_write_text
+
+        atomic_write_text(csv, frame.to_csv(index=False))
         console.print(f"wrote {csv}")
 
 

@@ -105,7 +105,8 @@ class PlanRow:
     spec_hash: str
 
 
-def status_of(loaded: LoadedSpec, spec_hash: str, path: Path) -> str:
+def status_of(spec_hash: str, path: Path) -> str:
+    """new / stale / up to date / done (oom) of the result in ``path`` against ``spec_hash``."""
     previous = read_result(path)
     if previous is None:
         return "new"
@@ -126,7 +127,7 @@ def plan_row(loaded: LoadedSpec, options: RunOptions, *, predict: bool = True) -
     if device == "cuda" and not have_cuda:
         status = "needs a GPU"
     else:
-        status = status_of(loaded, h, options.results_folder(loaded) / f"{loaded.name}.json")
+        status = status_of(h, options.results_folder(loaded) / f"{loaded.name}.json")
     peak = fits = None
     if predict:
         peak = int(predict_for(spec, device)["peak"])

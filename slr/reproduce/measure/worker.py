@@ -211,8 +211,11 @@ def main(argv: list[str]) -> int:
                 "error": f"{type(err).__name__}: {err}"[:1000],
                 "traceback_tail": traceback.format_exc().strip().splitlines()[-12:],
             }
-    with open(out_file, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, default=str)
+    from pathlib import Path
+
+    from slr.atomic import atomic_write_text
+
+    atomic_write_text(Path(out_file), json.dumps(result, default=str))  # whole, or not at all
     return 0
 
 

@@ -15,7 +15,7 @@ in pretraining (training-split functions are, as in real pretraining corpora).
 
 Pretraining is deterministic for a seed on one machine, resumable (the training loop's
 checkpoints), and cached: ``<cache>/proxy/<name>-<recipe hash>/`` holds a ``save_pretrained``
-folder plus ``recipe.json`` (recipe, corpus size, losses, time). ``slr train pretrain-proxy NAME``
+folder plus ``recipe.json`` (recipe, corpus size, losses, time). ``slr reproduce pretrain-proxy NAME``
 builds it ahead of a run; a run builds it on first use.
 """
 
