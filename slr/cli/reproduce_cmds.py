@@ -210,7 +210,7 @@ def memory(
 
     _quiet_ml()
     from slr.reproduce.memory import TrainingSetup, memory_reduction, predict_memory
-    from slr.reproduce.methods import method_config
+    from slr.reproduce.methods import FULL_FINE_TUNING, method_config
 
     hyper = {}
     for item in set_ or []:
@@ -229,9 +229,7 @@ def memory(
     )
     cfg = method_config(method, **hyper)
     est = predict_memory(model, cfg, setup)
-    base = predict_memory(
-        model, "Full Fine-Tuning", setup.model_copy(update={"optimizer": "adamw"})
-    )
+    base = predict_memory(model, FULL_FINE_TUNING, setup.model_copy(update={"optimizer": "adamw"}))
     t = Table(
         title=f"{model} + {cfg.method} ({cfg.setup()}), {precision}, b{batch_size} x {seq_len}"
     )
