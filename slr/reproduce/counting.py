@@ -134,18 +134,25 @@ def count_parameters(
     )
 
 
-def default_method_config(method: str, model_name: str) -> Any:
+def default_method_config(method: str, model_name: str, dims: Any = None) -> Any:
     """The default set-up of the parameter table for one model (the method's ``table_default``).
 
     LoRA-family r=8 on peft's default targets, 20 virtual tokens for prefix/prompt/P-tuning (the
-    config defaults); Telly-K freezes half of the layers.
+    config defaults); Telly-K freezes half of the layers. ``dims``: the model's
+    :class:`~slr.reproduce.runtime.building.Dimensions`, when the caller has them already.
     """
-    from slr.reproduce.architectures import architecture
     from slr.reproduce.methods import registered_methods, resolve_method_name
-    from slr.reproduce.runtime.building import dimensions, make_config
 
     cls = registered_methods()[resolve_method_name(method)]
-    return cls.table_default(dimensions(make_config(architecture(model_name))))
+    return cls.table_default(dims if dims is not None else model_dimensions(model_name))
+
+
+def model_dimensions(model_name: str) -> Any:
+    """The :class:`~slr.reproduce.runtime.building.Dimensions` of a model's architecture file."""
+    from slr.reproduce.architectures import architecture
+    from slr.reproduce.runtime.building import dimensions, make_config
+
+    return dimensions(make_config(architecture(model_name)))
 
 
 def table_methods() -> list[str]:
@@ -180,8 +187,9 @@ def params_table(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for model_name in model_names:
+            dims = model_dimensions(model_name)  # once per model, not per method
             for method in method_names:
-                cfg = default_method_config(method, model_name)
+                cfg = default_method_config(method, model_name, dims)
                 try:
                     row = count_parameters(model_name, cfg).row()
                 except MethodNotApplicable as err:
