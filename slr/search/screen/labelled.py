@@ -31,8 +31,8 @@ LABEL_COLUMNS = ("label_included", "included", "final_included", "label")
 ID_COLUMNS = ("record_id", "doi", "openalex_id")
 _TITLE = ("title", "primary_title")
 _ABSTRACT = ("abstract", "notes_abstract")
-_TRUE = {"1", "1.0", "true", "yes", "y"}
-_FALSE = {"0", "0.0", "false", "no", "n"}
+_TRUE = {"1", "1.0"}
+_FALSE = {"0", "0.0"}
 
 
 @dataclass
@@ -124,8 +124,8 @@ def load_labelled_set(path: str | Path, *, label: str | None = None) -> Labelled
                 fix="fill in its title or abstract, or remove the row",
             )
         records.append(RecordText(t.strip(), a.strip(), k.strip()))
-    id_col = _pick(frame, ID_COLUMNS)
-    ids = list(frame[id_col].str.strip()) if id_col else [str(i + 2) for i in range(len(frame))]
+    id_col = _id_column(frame)
+    ids = list(frame[id_col].str.strip()) if id_col else [f"row{i + 2}" for i in range(len(frame))]
     _check_ids(report, path, ids, id_col)
     y = np.asarray(labels, dtype=int)
     if not report and len(y):
@@ -147,6 +147,13 @@ def load_labelled_set(path: str | Path, *, label: str | None = None) -> Labelled
         report.add(path, "no records", fix="the file has a header but no rows")
     report.raise_if_any("labelled screening set")
     return LabelledSet(path.stem, records, y, ids, label_col, id_col or "row")
+
+
+def _id_column(frame: pd.DataFrame) -> str | None:
+    """The first of record_id, doi, openalex_id filled in on every row; else the first present."""
+    present = [c for c in (_pick(frame, (n,)) for n in ID_COLUMNS) if c is not None]
+    full = [c for c in present if (frame[c].str.strip() != "").all()]
+    return (full or present or [None])[0]
 
 
 def _check_ids(report: ValidationReport, path: Path, ids: list[str], column: str | None) -> None:
