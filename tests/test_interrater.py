@@ -67,11 +67,7 @@ def test_units_rated_once_do_not_count_for_alpha():
     assert krippendorff_alpha({**pairs, "w4": ["exclude"]}) == pytest.approx(1.0)
 
 
-@given(
-    st.lists(
-        st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=2, max_size=40
-    )
-)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("abc")), min_size=2, max_size=40))
 def test_kappa_is_sklearn_kappa(pairs):
     a, b = [p[0] for p in pairs], [p[1] for p in pairs]
     ours = cohen_kappa(a, b)

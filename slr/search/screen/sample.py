@@ -93,6 +93,8 @@ def stopping_state(
     included = {w for w, d in finals.items() if d.decision == "include"}
     if sample is None:
         undecided = [w for w in works if w.work_id not in finals]
+        if not undecided:
+            raise SlrError("every work is decided: there is nothing left to stop early on")
         r_al = len(included)
         need = draws_needed(len(undecided), r_al, target, confidence)
         raise SlrError(

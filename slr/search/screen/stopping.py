@@ -180,15 +180,7 @@ def stopping_run(
             break
     r_al = int(y[:start].sum())
     rest = y[start:][rng.permutation(n - start)]
-    found = 0
-    drawn = 0
-    alpha = 1 - confidence
-    for drawn in range(1, len(rest) + 1):
-        found += int(rest[drawn - 1])
-        if p_value(n - start, drawn, found, r_al, target) < alpha:
-            break
-    else:
-        drawn = len(rest)
+    drawn, found = _first_stop(rest, r_al, target, 1 - confidence)
     screened = start + drawn
     recall = (r_al + found) / int(y.sum())
     return {
@@ -199,6 +191,24 @@ def stopping_run(
         "reached": recall >= target,
         "work_saved": round(1 - screened / n, 4),
     }
+
+
+def _first_stop(draws: np.ndarray, r_al: int, target: float, alpha: float) -> tuple[int, int]:
+    """(draws screened, relevant among them) when the test first rejects; all draws if never."""
+    import numpy as np
+    from scipy.stats import hypergeom
+
+    if len(draws) == 0:
+        return 0, 0
+    urn = len(draws)
+    found = np.cumsum(draws)
+    drawn = np.arange(1, urn + 1)
+    k_tar = np.floor((r_al + found) / target - r_al + 1)
+    p = hypergeom.cdf(found, urn, np.minimum(k_tar, urn), drawn)
+    p = np.where(k_tar > urn - drawn + found, 0.0, p)
+    hits = np.flatnonzero(p < alpha)
+    stop = int(hits[0]) + 1 if len(hits) else urn
+    return stop, int(found[stop - 1])
 
 
 def benchmark_stopping(
