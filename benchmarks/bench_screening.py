@@ -75,7 +75,7 @@ def asreview_rows(path: Path, sets: dict, seeds: list[int]) -> list[dict]:
             order = list(r["order"])
             rest = [i for i in range(len(data.labels)) if i not in set(order)]
             full = np.asarray(order + rest)  # ASReview stops at the last relevant record
-            metrics.append(OrderMetrics.of(data.labels[full], 2))
+            metrics.append(OrderMetrics.of(data.labels[full], 2))  # ASReview's 1 + 1 priors
         label = f"asreview-{payload['asreview']}"
         rows.append(_row(name, label, metrics, [r["seconds"] for r in runs]))
     return rows
@@ -88,6 +88,8 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3, 4, 5])
     parser.add_argument("--asreview-json", type=Path, default=None)
     parser.add_argument("--stopping", action="store_true", help="also benchmark the stopping rule")
+    parser.add_argument("--prior-included", type=int, default=1)
+    parser.add_argument("--prior-excluded", type=int, default=1, help="0: measure the cold start")
     parser.add_argument("--out", type=Path, default=REPO / "build" / "bench")
     args = parser.parse_args()
 
@@ -103,7 +105,10 @@ def main() -> None:
         print(f"skipped (not found): {', '.join(missing)}")
     for name, data in sets.items():
         print(f"{name}: {len(data.labels)} records, {data.n_relevant} relevant")
-    print(f"seeds {args.seeds}; prior: 1 relevant + 1 irrelevant record drawn as ASReview does\n")
+    print(
+        f"seeds {args.seeds}; prior: {args.prior_included} relevant + {args.prior_excluded} "
+        "irrelevant record(s) drawn as ASReview does\n"
+    )
     rows = []
     stopping_rows = []
     cache = args.out / "cache"
@@ -116,7 +121,12 @@ def main() -> None:
                 features[model.features] = build_features(data.records, model.features, cache=cache)
                 print(f"  features {set_name}/{config}: {time.perf_counter() - t0:.1f} s")
             result = simulate_screening(
-                data, model=model, seeds=args.seeds, features=features[model.features]
+                data,
+                model=model,
+                seeds=args.seeds,
+                n_prior_included=args.prior_included,
+                n_prior_excluded=args.prior_excluded,
+                features=features[model.features],
             )
             row = _row(
                 set_name,

@@ -43,6 +43,7 @@ class FeatureConfig(BaseModel):
     keywords: bool = Field(
         default=True, description="add the records' keywords to title and abstract"
     )
+    title_repeat: int = Field(default=1, ge=1, le=5, description="times the title enters the text")
     encoder_weight: float = Field(default=1.0, gt=0, description="scale of the encoder block")
 
     @property
@@ -62,8 +63,8 @@ class RecordText(NamedTuple):
     abstract: str = ""
     keywords: str = ""
 
-    def text(self, *, keywords: bool = True) -> str:
-        parts = (self.title, self.abstract, self.keywords if keywords else "")
+    def text(self, *, keywords: bool = True, title_repeat: int = 1) -> str:
+        parts = (*[self.title] * title_repeat, self.abstract, self.keywords if keywords else "")
         return " ".join(x for x in parts if x)
 
 
@@ -73,7 +74,7 @@ def build_features(
     """The feature matrix of ``records`` (one row each) under ``config``."""
     from scipy import sparse
 
-    texts = [r.text(keywords=config.keywords) for r in records]
+    texts = [r.text(keywords=config.keywords, title_repeat=config.title_repeat) for r in records]
     blocks = []
     for block in config.blocks:
         if block == "tfidf":
@@ -81,7 +82,8 @@ def build_features(
         elif block == "char":
             blocks.append(_char_tfidf(texts, config))
         else:
-            blocks.append(sparse.csr_matrix(encode(texts, cache=cache) * config.encoder_weight))
+            plain = [r.text(keywords=config.keywords) for r in records]
+            blocks.append(sparse.csr_matrix(encode(plain, cache=cache) * config.encoder_weight))
     return blocks[0] if len(blocks) == 1 else sparse.hstack(blocks, format="csr")
 
 

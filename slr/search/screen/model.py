@@ -20,6 +20,8 @@ figures that chose it). Adding a configuration is one entry in :func:`_registry`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,6 +49,9 @@ class ScreeningModel(BaseModel):
     balance_ratio: float | None = Field(default=9.8, gt=0)
     query_size: int = Field(default=1, ge=1)
     query_growth: float = Field(default=0.0, ge=0, lt=1)
+    cold_start: Literal["similarity", "input-order"] = Field(
+        default="similarity", description="ranking while only includes are known"
+    )
 
     def batch(self, n_screened: int) -> int:
         """How many records to screen before the next retraining."""
@@ -130,6 +135,12 @@ def _registry() -> dict[str, ScreeningModel]:
             **fast,
         ),
         ScreeningModel(
+            name="svm-topdown",
+            description="as svm-fast, input order (ASReview's top-down) while no exclude is known",
+            cold_start="input-order",
+            **fast,
+        ),
+        ScreeningModel(
             name="svm-q10",
             description="as svm-fast, retrained after every 10 records",
             features=base,
@@ -139,6 +150,12 @@ def _registry() -> dict[str, ScreeningModel]:
             name="svm-keywords",
             description="as svm-fast, with the records' keywords added to the text",
             features=FeatureConfig(keywords=True),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-title",
+            description="as svm-fast, the title counted twice in the text",
+            features=FeatureConfig(keywords=False, title_repeat=2),
             query_growth=0.05,
         ),
         ScreeningModel(
@@ -199,7 +216,7 @@ def _registry() -> dict[str, ScreeningModel]:
     return {m.name: m for m in entries}
 
 
-MODELS: dict[str, ScreeningModel] = _registry()
+MODELS: Mapping[str, ScreeningModel] = MappingProxyType(_registry())  # read-only
 DEFAULT_MODEL = "svm-fast"
 
 

@@ -51,9 +51,9 @@ def rank_for_screening(
         return frame
     y_idx = [i for i, w in enumerate(works) if w.work_id in labels]
     y = np.array([labels[works[i].work_id] == "include" for i in y_idx], dtype=int)
-    if y.sum() == 0:
+    if y.sum() == 0 or (y.all() and chosen.cold_start == "input-order"):
         frame["score"] = np.nan
-        frame["ranked_by"] = "input order (no include yet to learn from)"
+        frame["ranked_by"] = "input order (needs an include and an exclude to learn from)"
         return frame
     records = [RecordText(w.title, w.abstract or "", " ".join(w.keywords)) for w in works]
     X = build_features(records, chosen.features)

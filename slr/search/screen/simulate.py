@@ -70,7 +70,7 @@ def screening_order(
         seen = y[idx]
         if seen.min() != seen.max():
             scores = model.scores(X[idx], seen, X[pool], seed)
-        elif seen.max() == 1:
+        elif seen.max() == 1 and model.cold_start == "similarity":
             scores = cold_start_scores(X[idx], X[pool])
         else:
             scores = np.zeros(len(pool))
