@@ -153,7 +153,8 @@ def _id_column(frame: pd.DataFrame) -> str | None:
     """The first of record_id, doi, openalex_id filled in on every row; else the first present."""
     present = [c for c in (_pick(frame, (n,)) for n in ID_COLUMNS) if c is not None]
     full = [c for c in present if (frame[c].str.strip() != "").all()]
-    return (full or present or [None])[0]
+    chosen = full or present
+    return chosen[0] if chosen else None
 
 
 def _check_ids(report: ValidationReport, path: Path, ids: list[str], column: str | None) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -121,7 +121,19 @@ def cold_start_scores(X_included, X_pool) -> np.ndarray:
 def _registry() -> dict[str, ScreeningModel]:
     """The configurations the benchmark compares; each differs from ``svm-fast`` in one choice."""
     base = FeatureConfig(keywords=False)
-    fast = {"features": base, "query_growth": 0.05}
+    fast = ScreeningModel(
+        name="svm-fast",
+        description="as asreview-like, retrained after 1 record or 5 % of those screened",
+        features=base,
+        query_growth=0.05,
+    )
+
+    def variant(name: str, description: str, **changes: Any) -> ScreeningModel:
+        """``svm-fast`` with one choice changed (validated like any configuration)."""
+        return ScreeningModel.model_validate(
+            {**fast.model_dump(), "name": name, "description": description, **changes}
+        )
+
     entries = [
         ScreeningModel(
             name="asreview-like",
@@ -129,16 +141,11 @@ def _registry() -> dict[str, ScreeningModel]:
             "C 0.11, balance ratio 9.8, retrained after every record",
             features=base,
         ),
-        ScreeningModel(
-            name="svm-fast",
-            description="as asreview-like, retrained after 1 record or 5 % of those screened",
-            **fast,
-        ),
-        ScreeningModel(
-            name="svm-topdown",
-            description="as svm-fast, input order (ASReview's top-down) while no exclude is known",
+        fast,
+        variant(
+            "svm-topdown",
+            "as svm-fast, input order (ASReview's top-down) while no exclude is known",
             cold_start="input-order",
-            **fast,
         ),
         ScreeningModel(
             name="svm-q10",
@@ -170,19 +177,17 @@ def _registry() -> dict[str, ScreeningModel]:
             features=FeatureConfig(keywords=False, blocks=("tfidf", "char")),
             query_growth=0.05,
         ),
-        ScreeningModel(
-            name="svm-unbalanced",
-            description="as svm-fast, without class balancing",
+        variant(
+            "svm-unbalanced",
+            "as svm-fast, without class balancing",
             balance_ratio=None,
-            **fast,
         ),
-        ScreeningModel(
-            name="logistic",
-            description="as svm-fast with logistic regression (C 1, balance ratio 1)",
+        variant(
+            "logistic",
+            "as svm-fast with logistic regression (C 1, balance ratio 1)",
             classifier="logistic",
             C=1.0,
             balance_ratio=1.0,
-            **fast,
         ),
         ScreeningModel(
             name="nb",
@@ -193,18 +198,15 @@ def _registry() -> dict[str, ScreeningModel]:
             balance_ratio=1.2,
             query_growth=0.05,
         ),
-        ScreeningModel(
-            name="svm+nb",
-            description="as svm-fast, ranks averaged with naive Bayes (alpha 3.822) on the same "
-            "features",
+        variant(
+            "svm+nb",
+            "as svm-fast, ranks averaged with naive Bayes (alpha 3.822) on the same features",
             classifier="svm+nb",
-            **fast,
         ),
-        ScreeningModel(
-            name="svm+logistic",
-            description="as svm-fast, ranks averaged with logistic regression",
+        variant(
+            "svm+logistic",
+            "as svm-fast, ranks averaged with logistic regression",
             classifier="svm+logistic",
-            **fast,
         ),
         ScreeningModel(
             name="svm-encoder",
