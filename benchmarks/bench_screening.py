@@ -137,11 +137,16 @@ def main() -> None:
             rows.append(row)
             _print_row(row)
             if args.stopping:
-                from slr.search.screen.stopping import benchmark_stopping
+                from slr.search.screen.stopping import benchmark_stopping, summarise_stopping
 
-                for srow in benchmark_stopping(result):
-                    stopping_rows.append(srow)
-                    print("    stopping: " + ", ".join(f"{k} {v}" for k, v in srow.items()))
+                replayed = benchmark_stopping(result)
+                stopping_rows.extend(replayed)
+                summary = summarise_stopping(replayed)
+                print(
+                    "    stopping rule (recall 0.95, confidence 0.95): "
+                    + ", ".join(f"{k} {v}" for k, v in summary.items()),
+                    flush=True,
+                )
         rows.append(_row(set_name, "random order", [r.random_metrics for r in result.runs], []))
         _print_row(rows[-1])
     if args.asreview_json and args.asreview_json.is_file():
@@ -155,7 +160,13 @@ def main() -> None:
     means = frame.groupby("config")["wss95"].agg(["mean", "min", "count"])
     print(means.sort_values("mean", ascending=False).to_string(float_format="%.3f"))
     if stopping_rows:
+        from slr.search.screen.stopping import summarise_stopping
+
         pd.DataFrame(stopping_rows).to_csv(args.out / "stopping.csv", index=False)
+        print(
+            "\nstopping rule over every set, seed and replay: "
+            + ", ".join(f"{k} {v}" for k, v in summarise_stopping(stopping_rows).items())
+        )
     print(f"\nwrote {args.out / 'screening.csv'}")
 
 

@@ -284,13 +284,17 @@ def screen_simulate(
         f"{paths[0].name}..{paths[-1].name} and summary.csv in {folder}"
     )
     if stopping:
-        from slr.search.screen.stopping import benchmark_stopping
+        from slr.search.screen.stopping import benchmark_stopping, summarise_stopping
 
-        for row in benchmark_stopping(result):
+        replayed = benchmark_stopping(result)
+        for run in result.runs:
+            rows = [r for r in replayed if r["seed"] == run.seed]
+            s = summarise_stopping(rows)
             typer.echo(
-                f"stopping rule, seed {row['seed']}: stopped after {row['screened']} records "
-                f"({row['drawn']} random draws), recall {row['recall']:.3f}, work saved "
-                f"{row['work_saved']:.3f}"
+                f"stopping rule (recall 95 %, confidence 95 %), seed {run.seed}, {s['replays']} "
+                f"random samples: target reached in {s['reached']:.0%}, recall {s['recall']:.3f} "
+                f"(lowest {s['min_recall']:.3f}), work saved {s['work_saved']:.3f}, "
+                f"{s['draws']:.0f} random draws"
             )
     if plot:
         import matplotlib.pyplot as plt

@@ -49,6 +49,16 @@ class ScreeningModel(BaseModel):
     balance_ratio: float | None = Field(default=9.8, gt=0)
     query_size: int = Field(default=1, ge=1)
     query_growth: float = Field(default=0.0, ge=0, lt=1)
+    retrain_on_include: bool = Field(
+        default=False,
+        description="end a batch early at an include: a new include moves the model most",
+    )
+    pseudo_negatives: int = Field(
+        default=0,
+        ge=0,
+        description="while fewer excludes are known, random unscreened records fill up to this "
+        "many as irrelevant (AutoTAR's pseudo-negatives, Cormack & Grossman 2015)",
+    )
     cold_start: Literal["similarity", "input-order"] = Field(
         default="similarity", description="ranking while only includes are known"
     )
@@ -68,6 +78,7 @@ class ScreeningModel(BaseModel):
 
     def scores(self, X_train, y: np.ndarray, X_pool, seed: int = 0) -> np.ndarray:
         """Relevance scores of the pool (higher: more likely relevant), trained on two classes."""
+        X_train, y = self._with_pseudo_negatives(X_train, y, X_pool, seed)
         members = self.classifier.split("+")
         if len(members) == 1:
             return _fit_score(members[0], self, X_train, y, X_pool, seed)
@@ -76,6 +87,19 @@ class ScreeningModel(BaseModel):
 
         ranks = [rankdata(_fit_score(m, self, X_train, y, X_pool, seed)) for m in members]
         return np.mean(ranks, axis=0) / len(ranks[0])
+
+    def _with_pseudo_negatives(self, X_train, y: np.ndarray, X_pool, seed: int):
+        """Random unscreened records added as irrelevant while few excludes are known."""
+        short = min(self.pseudo_negatives - int((y == 0).sum()), X_pool.shape[0])
+        if short <= 0:
+            return X_train, y
+        import numpy as np
+        from scipy import sparse
+
+        rng = np.random.default_rng([seed, len(y)])
+        pick = rng.choice(X_pool.shape[0], short, replace=False)
+        X_fit = sparse.vstack([X_train, X_pool[pick]], format="csr")
+        return X_fit, np.concatenate([y, np.zeros(short, dtype=y.dtype)])
 
 
 def _fit_score(kind: str, model: ScreeningModel, X, y, X_pool, seed: int) -> np.ndarray:
@@ -142,6 +166,27 @@ def _registry() -> dict[str, ScreeningModel]:
             features=base,
         ),
         fast,
+        variant(
+            "svm-fast2",
+            "as svm-fast, retrained after 1 record or 2 % of those screened",
+            query_growth=0.02,
+        ),
+        variant(
+            "svm-eager",
+            "as svm-fast, a batch ends at each include found (retrained at once)",
+            retrain_on_include=True,
+        ),
+        variant(
+            "svm-eager2",
+            "as svm-fast2, a batch ends at each include found (retrained at once)",
+            query_growth=0.02,
+            retrain_on_include=True,
+        ),
+        variant(
+            "svm-pseudo",
+            "as svm-fast, random unscreened records as irrelevant until 100 excludes are known",
+            pseudo_negatives=100,
+        ),
         variant(
             "svm-topdown",
             "as svm-fast, input order (ASReview's top-down) while no exclude is known",

@@ -79,6 +79,8 @@ def screening_order(
             order.extend(int(i) for i in ranked)
             break
         pick = ranked[: model.batch(len(order))]
+        if model.retrain_on_include and y[pick].any():
+            pick = pick[: int(np.argmax(y[pick])) + 1]  # the reviewer's include ends the batch
         order.extend(int(i) for i in pick)
         screened[pick] = True
         found += int(y[pick].sum())

@@ -212,15 +212,37 @@ def _first_stop(draws: np.ndarray, r_al: int, target: float, alpha: float) -> tu
 
 
 def benchmark_stopping(
-    result: SimulationResult, *, target: float = 0.95, confidence: float = 0.95
+    result: SimulationResult,
+    *,
+    target: float = 0.95,
+    confidence: float = 0.95,
+    replays: int = 20,
 ) -> list[dict]:
-    """One row per seed of a simulation: the stopping rule replayed on that seed's order."""
+    """The rule replayed on every seed's order, ``replays`` random samples each: one row each."""
     import numpy as np
 
     assert result.labels is not None
     rows = []
     for run in result.runs:
-        rng = np.random.default_rng(run.seed)
-        row = stopping_run(result.labels[run.order], rng, target=target, confidence=confidence)
-        rows.append({"set": result.name, "config": result.model.name, "seed": run.seed, **row})
+        for k in range(replays):
+            rng = np.random.default_rng([run.seed, k])
+            row = stopping_run(result.labels[run.order], rng, target=target, confidence=confidence)
+            rows.append(
+                {"set": result.name, "config": result.model.name, "seed": run.seed, "replay": k}
+                | row
+            )
     return rows
+
+
+def summarise_stopping(rows: list[dict]) -> dict:
+    """Share of replays that reached the target when the rule said stop, and the work saved."""
+    import statistics
+
+    return {
+        "replays": len(rows),
+        "reached": round(sum(r["reached"] for r in rows) / len(rows), 3),
+        "recall": round(statistics.mean(r["recall"] for r in rows), 3),
+        "min_recall": min(r["recall"] for r in rows),
+        "work_saved": round(statistics.mean(r["work_saved"] for r in rows), 3),
+        "draws": round(statistics.mean(r["drawn"] for r in rows), 1),
+    }
