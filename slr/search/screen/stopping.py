@@ -160,7 +160,7 @@ def stopping_run(
     *,
     target: float = 0.95,
     confidence: float = 0.95,
-    dry_run: int = 50,
+    dry_run: int = 100,
     min_share: float = 0.1,
 ) -> dict:
     """Replay one review with the rule: prioritised order, then random draws until it says stop.
