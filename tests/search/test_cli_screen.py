@@ -98,7 +98,11 @@ def test_simulate_writes_rankings_and_summary(tmp_path, capsys):
     code, out, _ = run(
         capsys, "screen", "simulate", cut, "--seeds", "2", "--out", tmp_path, "--stopping"
     )
-    assert code == 0 and "WSS@95" in out and "stopping rule (recall 95 %, confidence 95 %), seed 1" in out
+    assert (
+        code == 0
+        and "WSS@95" in out
+        and "stopping rule (recall 95 %, confidence 95 %), seed 1" in out
+    )
     folder = tmp_path / "kitchenham_cut"
     assert {p.name for p in folder.iterdir()} == {
         "kitchenham_cut_seed1.csv",
