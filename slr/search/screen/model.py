@@ -211,6 +211,12 @@ def _registry() -> dict[str, ScreeningModel]:
             query_growth=0.05,
         ),
         ScreeningModel(
+            name="svm-rawtf",
+            description="as svm-fast, raw term counts instead of sublinear tf (1 + log tf)",
+            features=FeatureConfig(keywords=False, sublinear_tf=False),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
             name="svm-stopwords",
             description="as svm-fast, English stop words dropped",
             features=FeatureConfig(keywords=False, stop_words=True),
