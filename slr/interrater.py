@@ -21,6 +21,7 @@ single category in use): a number would be a made-up value.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -36,12 +37,12 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     if len(a) != len(b):
         raise ValueError("both raters need a label for every unit")
     n = len(a)
-    labels = set(a) | set(b)
+    labels = sorted(set(a) | set(b))  # a fixed order: the float sum must not vary by hash seed
     if n < 2 or len(labels) < 2:
         return None
     p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
     count_a, count_b = Counter(a), Counter(b)
-    p_e = sum((count_a[lab] / n) * (count_b[lab] / n) for lab in labels)
+    p_e = math.fsum((count_a[lab] / n) * (count_b[lab] / n) for lab in labels)
     if p_e == 1.0:
         return None
     return (p_o - p_e) / (1 - p_e)

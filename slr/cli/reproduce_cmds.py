@@ -152,6 +152,9 @@ def register(app: typer.Typer) -> None:
         from rich.progress import Progress
         from rich.table import Table
 
+        from slr.outputs import check_outputs
+
+        check_outputs({"--out": out})
         _quiet_ml()
         from slr.reproduce.architectures import load_architectures
         from slr.reproduce.counting import params_table, table_methods
@@ -168,8 +171,9 @@ def register(app: typer.Typer) -> None:
                 ),
             )
         if out is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            frame.to_csv(out, index=False)
+            from slr.atomic import atomic_write_text
+
+            atomic_write_text(out, frame.to_csv(index=False))
         t = Table(title="Parameters (LoRA r=8 on peft's default targets; 20 virtual tokens)")
         for col in ("model", "method", "total", "trainable", "% of total", "% of base", "notes"):
             t.add_column(col, overflow="fold")

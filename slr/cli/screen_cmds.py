@@ -208,9 +208,11 @@ def screen_next(
     from rich.table import Table
 
     from slr.atomic import atomic_write_text
+    from slr.outputs import check_outputs
     from slr.search.project import run_search
     from slr.search.screen import parse_stage, rank_for_screening
 
+    check_outputs({"--out": out}, inputs=[project])
     run = run_search(_project(project))
     st = parse_stage(stage)
     candidates = run.works
@@ -259,9 +261,11 @@ def screen_simulate(
 ) -> None:
     """Replay prioritised screening of a labelled set, as `asreview simulate` does."""
     from slr.atomic import atomic_write_text
+    from slr.outputs import check_outputs
     from slr.search.progress import rich_progress
     from slr.search.screen import load_labelled_set, simulate_screening
 
+    check_outputs({"--plot": plot}, folders={"--out": out}, inputs=[labelled])
     data = load_labelled_set(labelled, label=label)
     with rich_progress() as progress:
         result = simulate_screening(

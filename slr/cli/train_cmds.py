@@ -217,8 +217,10 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        from slr.outputs import check_outputs
         from slr.reproduce.train.results import effectiveness_frame
 
+        check_outputs({"--csv": csv})
         frame = effectiveness_frame(root)
         console = Console()
         if frame.empty:
@@ -252,7 +254,9 @@ def register(app: typer.Typer) -> None:
             )
         console.print(table)
         if csv is not None:
-            frame.to_csv(csv, index=False)
+            from slr.atomic import atomic_write_text
+
+            atomic_write_text(csv, frame.to_csv(index=False))
             console.print(f"wrote {csv}")
 
     @train.command("pretrain-proxy")

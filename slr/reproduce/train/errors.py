@@ -16,6 +16,8 @@ class TrainingOutOfMemory(TrainingError):
 class TrainingInterrupted(TrainingError):
     """Ctrl-C or SIGTERM: a checkpoint was written; the same command resumes the run."""
 
+    exit_status = 130  # the CLI exits as for Ctrl-C
+
 
 class CheckpointMismatch(ConfigError):
     """A checkpoint exists for a different set-up of the same run directory."""
