@@ -68,12 +68,18 @@ def _show_ingest(result: Any, console: Any, limit: int = 20) -> None:
             f.file, f.format, f.encoding, f.source, str(f.read), str(f.accepted), str(f.rejected)
         )
     console.print(table)
+    for f in result.files:
+        if f.note:
+            typer.echo(f"{f.file}: {f.note}")
     for rej in result.rejections[:limit]:
         typer.echo(f"rejected {rej}")
     if len(result.rejections) > limit:
         typer.echo(f"... and {len(result.rejections) - limit} more rejections")
-    for w in list(result.warnings)[:limit]:
+    warnings = list(result.warnings)
+    for w in warnings[:limit]:
         typer.echo(f"warning {w}")
+    if len(warnings) > limit:
+        typer.echo(f"... and {len(warnings) - limit} more warnings")
 
 
 def register(app: typer.Typer) -> None:
@@ -92,29 +98,37 @@ def register(app: typer.Typer) -> None:
         rejections: Path | None = typer.Option(
             None, "--rejections", help="Write rejected records (CSV)."
         ),
+        column_map: str | None = typer.Option(
+            None,
+            "--map",
+            help="Column mapping of a CSV with other column names, e.g. "
+            "'title=Title,abstract=Abstract,authors=Author Names' (csv format; without it the "
+            "mapping is inferred and printed).",
+        ),
     ) -> None:
         """Read search exports into records; every record read is accepted or rejected."""
-        import csv
-
-        from slr.search.ingest import ingest
+        from slr.atomic import atomic_batch
+        from slr.outputs import check_outputs
+        from slr.search.ingest import ingest, parse_column_map, write_rejections
         from slr.search.progress import rich_progress
-        from slr.search.records import write_records
+        from slr.search.records import write_records_to
 
+        check_outputs({"--out": out, "--rejections": rejections}, inputs=files)
         with rich_progress() as progress:
             result = ingest(
                 files,
                 format=None if format == "auto" else format,
                 source=source,
                 id_prefixes=id_prefix or None,
+                column_map=parse_column_map(column_map) if column_map else None,
                 progress=progress,
             )
-        n = write_records(result.records, out)
-        if rejections is not None:
-            with rejections.open("w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["file", "line", "row", "reason"])
-                for r in result.rejections:
-                    w.writerow([r.file, r.line, r.row, r.reason])
+        with atomic_batch() as batch:  # records and rejections appear together or not at all
+            with batch.writer(out) as fh:
+                n = write_records_to(fh, result.records)
+            if rejections is not None:
+                with batch.writer(rejections) as fh:
+                    write_rejections(fh, result.rejections)
         console = _console()
         _show_ingest(result, console)
         typer.echo(
@@ -144,8 +158,14 @@ def register(app: typer.Typer) -> None:
         works: Path | None = typer.Option(None, "--works", help="Write merged works (.jsonl)."),
     ) -> None:
         """Find duplicate records, cluster them and merge each cluster into one work."""
+        from slr.outputs import check_outputs
         from slr.search.dedupe import dedupe, dedupe_report
         from slr.search.progress import rich_progress
+
+        check_outputs(
+            {"--clusters": clusters, "--pairs": pairs, "--review": review, "--works": works},
+            inputs=[*records, decisions],
+        )
 
         with rich_progress() as progress:
             recs = _records(records, progress)
@@ -185,10 +205,12 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Draw the PRISMA 2020 flow diagram from the pipeline's own counts."""
+        from slr.outputs import check_outputs
         from slr.search.prisma import compute_prisma, save_prisma
         from slr.search.progress import rich_progress
         from slr.search.project import run_search
 
+        check_outputs(folders={"--out": out}, inputs=[_project(project)])
         with rich_progress() as progress:
             run = run_search(_project(project), progress=progress)
         frame = compute_prisma(run)
@@ -211,10 +233,12 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Records found by backward/forward snowballing from an included paper."""
+        from slr.outputs import check_outputs
         from slr.search.project import run_search
         from slr.search.records import write_records
         from slr.search.snowball import add_snowball_source, parse_direction, snowball
 
+        check_outputs({"--out": out}, inputs=[file])
         way = parse_direction(direction)
         console = _console()
         if add:
@@ -274,13 +298,16 @@ def register(app: typer.Typer) -> None:
         """The included papers, as the review's corpus receives them."""
         import json
 
+        from slr.atomic import atomic_write_text
+        from slr.outputs import check_outputs
         from slr.search.project import included_papers
 
+        check_outputs({"--out": out}, inputs=[project])
         papers = list(included_papers(folder=_project(project)))
         if out:
-            with out.open("w", encoding="utf-8") as fh:
-                for p in papers:
-                    fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+            atomic_write_text(
+                out, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in papers)
+            )
         for p in papers:
             typer.echo(f"{p['year']}  {p['title']}  [{', '.join(p['record_ids'])}]")
         typer.echo(f"{len(papers)} included paper(s)")

@@ -89,7 +89,7 @@ def test_simulate_bad_labels_fail_before_training(tmp_path, capsys):
     bad.write_text("title,abstract,label_included\nA,x,1\nB,y,maybe\n", encoding="utf-8")
     out_dir = tmp_path / "out"
     code, _, err = run(capsys, "screen", "simulate", bad, "--out", out_dir)
-    assert code == 2 and "bad.csv:3: label 'maybe' is not 0 or 1" in err
+    assert code == 1 and "bad.csv:3: label 'maybe' is not 0 or 1" in err
     assert not out_dir.exists()  # nothing written
 
 
