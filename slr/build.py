@@ -1,7 +1,15 @@
 """``slr build``: the whole review from the bundled corpus into one folder, atomically.
 
-The build writes into a temporary sibling folder and swaps it in only when everything succeeded:
-an interrupted or failed build leaves the previous ``build/`` as it was.
+The build writes into a temporary sibling folder (``build.tmp-*``, holding the builder's process
+id) and swaps it in only when everything succeeded: an interrupted or failed build leaves the
+previous ``build/`` as it was. Ctrl-C and SIGTERM remove the temporary folder on the way out; a
+build killed outright (SIGKILL, power loss) leaves it, and the next build removes every
+``build.tmp-*`` whose process is gone. Figure workers die with the build: they are told by the
+kernel when their parent dies (Linux ``PR_SET_PDEATHSIG``) and are terminated when it fails.
+
+The folder is replaced whole, so ``--out`` must be new, empty or an earlier build (it holds
+``manifest.json``), and never a folder of the review's data or one that contains it. The output
+is byte-identical from run to run (no times, no hash-order dependence).
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -62,15 +69,24 @@ def build_review(
     from rich.progress import Progress
 
     from slr.figures.base import registry, render, setup_matplotlib
-    from slr.report.sections import BuildContext, default_sections, render_report
+    from slr.report.sections import (
+        REVIEW_CITATION,
+        REVIEW_URL,
+        BuildContext,
+        default_sections,
+        paper_titles,
+        render_report,
+    )
     from slr.review import Review
 
-    started = time.perf_counter()
     review = Review.load(root)
     repo = review.corpus.folder.parent
     out = out.resolve()
+    _check_out(out, repo)
     out.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale_builds(out)
     tmp = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=out.parent))
+    (tmp / _PID_FILE).write_text(str(os.getpid()), encoding="ascii")
     try:
         setup_matplotlib()
         specs = registry()
@@ -78,7 +94,7 @@ def build_review(
         unknown = set(figures or []) - set(specs)
         if unknown:
             raise SlrError(f"unknown figure(s) {sorted(unknown)}; known: {', '.join(specs)}")
-        ctx = BuildContext(out=tmp, specs=chosen)
+        ctx = BuildContext(out=tmp, specs=chosen, titles=paper_titles(review))
         with Progress(disable=quiet, transient=True) as progress:
             task = progress.add_task("figures", total=len(chosen))
             for name, paths in _render_all(chosen, review, tmp / "figures", render):
@@ -97,6 +113,8 @@ def build_review(
                 "version": __version__,
                 "commit": commit,
                 "dirty": dirty,
+                "citation": REVIEW_CITATION,
+                "citation_url": REVIEW_URL,
             },
         )
         (tmp / "report.html").write_text(html, encoding="utf-8")
@@ -109,9 +127,9 @@ def build_review(
                 for n, f in ctx.figures.items()
             },
             "tables": {n: p.relative_to(tmp).as_posix() for n, p in ctx.tables.items()},
-            "seconds": round(time.perf_counter() - started, 3),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (tmp / _PID_FILE).unlink()
         _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -119,7 +137,80 @@ def build_review(
     return out
 
 
+_PID_FILE = ".slr-build-pid"
+_DATA_FOLDERS = ("corpus", "taxonomy", "reproductions")
+
+
+def _check_out(out: Path, repo: Path) -> None:
+    """Refuse an ``--out`` whose replacement would destroy something that is not a build."""
+    from slr.errors import UsageError
+    from slr.outputs import check_outputs
+
+    data = [repo / d for d in _DATA_FOLDERS if (repo / d).exists()]
+    check_outputs(folders={"--out": out}, inputs=data)
+    for d in data:
+        if out == d.resolve() or out in d.resolve().parents:
+            raise UsageError(
+                f"--out {out} holds the review's data ({d}); the build replaces its output "
+                "folder whole: choose a folder of its own, e.g. build/"
+            )
+    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise UsageError(
+            f"--out {out} is a folder with files that is not an earlier build (no "
+            "manifest.json); the build replaces its output folder whole: choose a new or "
+            "empty folder"
+        )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_builds(out: Path) -> list[Path]:
+    """Remove the temporary folders of earlier builds into ``out`` whose process is gone."""
+    removed = []
+    for folder in sorted(out.parent.glob(f"{out.name}.tmp-*")) + sorted(
+        out.parent.glob(f"{out.name}.old-*")
+    ):
+        if not folder.is_dir():
+            continue
+        try:
+            pid = int((folder / _PID_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            pid = None
+        if pid is not None and pid != os.getpid() and _pid_alive(pid):
+            continue  # another build is writing it
+        if pid is None and time.time() - folder.stat().st_mtime < 60:
+            continue  # just created by a build that has not written its id yet
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 _WORK: dict[str, Any] = {}
+
+
+def _worker_init() -> None:
+    """In each figure worker: die with the parent, and leave Ctrl-C and SIGTERM to it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: killed when the parent dies
+    except (OSError, AttributeError):  # not Linux: the parent's terminate() still ends them
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _render_one(name: str) -> tuple[str, dict[str, Path]]:
@@ -130,7 +221,8 @@ def _render_one(name: str) -> tuple[str, dict[str, Path]]:
 def _render_all(
     specs: dict[str, Any], review: Any, out: Path, render: Any
 ) -> Iterator[tuple[str, dict[str, Path]]]:
-    """Render figures on every core (forked workers inherit the loaded review); serial without fork."""
+    """Render figures on every core (forked workers inherit the loaded review); serial without
+    fork. The workers are terminated if the build stops (an error, Ctrl-C, SIGTERM)."""
     import multiprocessing as mp
 
     workers = min(len(specs), os.cpu_count() or 1)
@@ -139,10 +231,15 @@ def _render_all(
             yield name, render(spec, review, out)
         return
     _WORK.update(specs=specs, review=review, out=out, render=render)
+    pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-            yield from pool.map(_render_one, list(specs))
+        yield from pool.imap(_render_one, list(specs))
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _WORK.clear()
 
 

@@ -11,10 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 
 class SlrError(Exception):
-    """Base of every error slr raises on purpose (bad input, bad configuration)."""
+    """Base of every error slr raises on purpose (bad input, bad configuration).
+
+    ``exit_status`` is the status the CLI exits with: 1 for a problem in the input (the
+    default), 2 for a usage error (:class:`UsageError`), 130 for an interrupted run.
+    """
+
+    exit_status: ClassVar[int] = 1
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,17 @@ class InputFormatError(SlrError):
 
 class ConfigError(SlrError):
     """A spec or configuration is unusable (unknown key, unknown model, wrong combination)."""
+
+
+class UsageError(ConfigError):
+    """The command was called wrongly (an output that is also an input, a folder given where a
+    file is expected, an unknown option value); the CLI exits with status 2, as for a bad option."""
+
+    exit_status: ClassVar[int] = 2
+
+
+class OutputError(SlrError):
+    """An output cannot be written (no permission, a file where a folder should be, disk full)."""
 
 
 def display_path(path: str | Path) -> str:

@@ -15,6 +15,7 @@ once; a combination ('L-Adapter + T-Adapter') is one method use of its own, with
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,23 @@ class Review:
 
     @classmethod
     def load(cls, root: Path | str | None = None) -> Review:
-        """Load and validate ``taxonomy/`` and ``corpus/`` (from the repository root by default)."""
-        base = project_root(Path(root)) if root is not None else project_root()
+        """Load and validate ``taxonomy/`` and ``corpus/``: of the folder ``root`` (which must
+        hold both), or without it of the review this package carries (``$SLR_ROOT``, else the
+        repository around the current folder)."""
+        if root is None:
+            base = project_root()
+        else:
+            base = Path(root).expanduser()
+            missing = [d for d in ("taxonomy", "corpus") if not (base / d).is_dir()]
+            if missing:
+                where = (
+                    "does not exist" if not base.exists() else f"has no {' and no '.join(missing)}/"
+                )
+                raise ConfigError(
+                    f"Review.load({str(root)!r}): no review there ({base} {where}); a review "
+                    "folder holds taxonomy/ and corpus/. Review.load() without a path loads the "
+                    "review this package carries"
+                )
         tax = load_taxonomy(base / "taxonomy")
         return cls(tax, load_corpus(base / "corpus", tax))
 
@@ -235,8 +251,11 @@ class Review:
         """Method uses matching every filter (values may be a single value or a list).
 
         Filters: paper, family, method, task, task_type, architecture, model, year, venue.
-        ``method="LoRA"`` matches LoRA's variants too (QLoRA, AdaLoRA...) unless
-        ``include_variants=False``, and matches combinations that contain it.
+        Names are matched as the taxonomy knows them (synonyms, and task abbreviations such as
+        ``"CSum"``); numbers may be given as strings (``year="2023"``). ``method="LoRA"`` matches
+        LoRA's variants too (QLoRA, AdaLoRA...) unless ``include_variants=False``, and matches
+        combinations that contain it. A value that no method use has is refused with the values
+        there are (an empty result means only that the filters exclude each other).
         Rows are method uses; filtering (or ``explode``-ing) by architecture or model gives one
         row per method use x architecture or model.
         """
@@ -248,31 +267,56 @@ class Review:
         frame = self.exploded(set(filters) | set(explode))
         mask = pd.Series(True, index=frame.index)
         for key, value in filters.items():
-            values = value if isinstance(value, list | tuple | set) else [value]
+            values = list(value) if isinstance(value, list | tuple | set) else [value]
             if key == "method":
                 wanted: set[str] = set()
                 for v in values:
-                    name = self.taxonomy.method(v).name
+                    name = self.taxonomy.method(str(v)).name
                     wanted |= set(self.taxonomy.variants_of(name)) if include_variants else {name}
+                used = {c for comps in frame["components"] for c in comps}
+                if not wanted & used:
+                    raise ConfigError(
+                        f"no method use of {', '.join(map(repr, values))} in the corpus; "
+                        f"methods used: {', '.join(sorted(used))}"
+                    )
                 mask &= frame["components"].map(lambda comps, w=wanted: bool(w & set(comps)))
                 continue
             col = QUERY_COLUMNS[key]
             canon = [self._canonical(key, v) for v in values]
+            present = set(frame[col].dropna())
+            absent = [v for v, c in zip(values, canon, strict=True) if c not in present]
+            if absent:
+                known = ", ".join(str(x) for x in sorted(present, key=_natural))
+                raise ConfigError(
+                    f"no method use has {key} {', '.join(map(repr, absent))}; {key} values in "
+                    f"the corpus: {known}"
+                )
             mask &= frame[col].isin(canon)
         return frame[mask].reset_index(drop=True)
 
     def _canonical(self, key: str, value: Any) -> Any:
-        kinds = {"task": "task", "model": "model", "venue": "venue", "architecture": "architecture"}
+        text = str(value).strip()
+        if key == "task":
+            by_abbreviation = self.taxonomy.task_by_abbreviation(text)
+            return by_abbreviation.name if by_abbreviation else self.taxonomy.task(text).name
+        kinds = {"model": "model", "venue": "venue", "architecture": "architecture"}
         if key in kinds:
-            return getattr(self.taxonomy, kinds[key])(str(value)).name
+            return getattr(self.taxonomy, kinds[key])(text).name
         if key == "family":
-            self.taxonomy.methods_in_family(str(value))
-            return str(value).casefold()
-        if key == "task_type" and value not in ("generative", "non-generative", "mixed"):
+            self.taxonomy.methods_in_family(text)
+            return text.casefold()
+        if key == "task_type" and text not in ("generative", "non-generative", "mixed"):
             raise ConfigError(
                 f"unknown task type '{value}'; use generative, non-generative or mixed"
             )
-        return value
+        if key == "year":
+            try:
+                return int(text)
+            except ValueError:
+                raise ConfigError(f"year {value!r} is not a number; write e.g. year=2023") from None
+        if key == "paper":
+            return text.upper()
+        return text
 
     def crosstab(self, rows: str, columns: str, **filters: Any) -> pd.DataFrame:
         """Counts of method uses by two dimensions (e.g. ``crosstab("family", "architecture")``)."""
@@ -331,6 +375,11 @@ class Review:
             f"distinct methods, {self.codings['task'].nunique()} SE tasks; earlier pass: "
             f"{len(self.early)} rows; findings: {len(self.findings)} ({open_findings} open)"
         )
+
+
+def _natural(value: Any) -> tuple[Any, ...]:
+    """Sort key: 'P3' before 'P29', numbers as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(value)))
 
 
 def _bump(g: Any, a: tuple[str, str], b: tuple[str, str]) -> None:

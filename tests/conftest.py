@@ -46,3 +46,11 @@ def review():
     from slr.review import Review
 
     return Review.load(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_review(tmp_path_factory) -> Path:
+    """One build of the review for the tests that only read it (a build takes half a minute)."""
+    from slr.build import build_review
+
+    return build_review(tmp_path_factory.mktemp("built") / "build", quiet=True)

@@ -60,7 +60,9 @@ def register(app: typer.Typer) -> None:
             read_samples,
         )
         from slr.evaluate.sandbox import Sandbox, SandboxLimits
+        from slr.outputs import check_outputs
 
+        check_outputs({"--results": results_file}, inputs=[samples, problems_file])
         ks = _parse_ks(k)
         problems = load_problems(problems_file)
         sample_list = read_samples(samples, problems)
@@ -86,7 +88,9 @@ def register(app: typer.Typer) -> None:
             )
         table_data = pass_at_k_table(results, ks)
         if results_file is not None:
-            with results_file.open("w", encoding="utf-8") as fh:
+            from slr.atomic import atomic_writer
+
+            with atomic_writer(results_file) as fh:
                 for sample, res in zip(sample_list, results, strict=True):
                     fh.write(
                         json.dumps(

@@ -4,8 +4,10 @@ Each command group lives in its own module (``slr/cli/<group>.py``) exposing a `
 named ``app`` (or plain commands registered through ``register(app)``). Only typer is imported at
 module level, so ``slr --help`` stays fast and never imports pandas, matplotlib or torch.
 
-Errors: an :class:`slr.errors.SlrError` is printed as a report and exits with status 1 (2 for a
-validation report); ``--verbose`` adds the traceback.
+Exit statuses (one place for every command, :func:`main`): 0 success; 1 a problem in the input
+(an :class:`slr.errors.SlrError`, a file that cannot be read or written); 2 a usage error (a bad
+option, an output that is also an input: :class:`slr.errors.UsageError`); 130 Ctrl-C; 143
+SIGTERM. A failure prints one message starting with ``error:``; ``--verbose`` adds the traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import typer
 
 from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds, search_cmds, train_cmds
+from slr.cli.failures import handle_signals, report_failure
 
 app = typer.Typer(
     name="slr",
@@ -27,14 +30,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_state = {"verbose": False}
-
 
 @app.callback()
 def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks on errors."),
 ) -> None:
-    _state["verbose"] = verbose
+    """``--verbose`` is read by :func:`main` before the command runs."""
 
 
 review_cmds.register(app)
@@ -45,53 +46,17 @@ train_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; SlrError becomes a readable report and a non-zero exit status."""
-    from slr.errors import SlrError, ValidationError
-
-    args = sys.argv[1:] if argv is None else argv
-    if "--verbose" in args or "-v" in args:
-        _state["verbose"] = True
-    try:
-        app(args=args, standalone_mode=False)
-    except SlrError as err:
-        if _state["verbose"]:
-            import traceback
-
-            traceback.print_exc()
-        print(f"error: {err}", file=sys.stderr)
-        return 2 if isinstance(err, ValidationError) else 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except Exception as err:  # click usage errors and friends
-        kind = _click_kind(err)
-        if kind == "usage":
-            err.show()  # type: ignore[attr-defined]
-            return int(err.exit_code)  # type: ignore[attr-defined]
-        if kind == "exit":
-            return int(getattr(err, "exit_code", 0) or 0)
-        if kind == "abort":
-            print("aborted", file=sys.stderr)
-            return 1
-        raise
-    return 0
-
-
-def _click_kind(err: BaseException) -> str | None:
-    """'usage', 'exit' or 'abort' for click's exceptions.
-
-    Judged by the class names in the exception's MRO, so it holds whether typer uses click
-    itself (typer < 0.29: ``click.exceptions``) or its vendored copy (typer 0.29:
-    ``typer._click.exceptions``, with ``Exit``/``Abort`` moved to ``typer.exceptions``).
-    """
-    names = {cls.__name__ for cls in type(err).__mro__}
-    if "ClickException" in names:
-        return "usage"
-    if "Exit" in names:
-        return "exit"
-    if "Abort" in names:
-        return "abort"
-    return None
+    """Run the CLI and return its exit status; failures become one message, no traceback."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = "--verbose" in args or "-v" in args
+    with handle_signals() as signals:
+        try:
+            status = app(args=args, standalone_mode=False)
+        except BaseException as err:  # every failure, Ctrl-C included, is reported here
+            return report_failure(err, verbose=verbose, signals=signals)
+    if signals.interrupted and status == 130:  # typer turns KeyboardInterrupt into Exit(130)
+        print("error: interrupted (Ctrl-C); outputs are left as they were", file=sys.stderr)
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,9 +34,12 @@ def register(app: typer.Typer) -> None:
 
         from slr.corpus.importer import import_corpus
         from slr.corpus.vendor import check_sources, refresh_sources
+        from slr.outputs import check_outputs
         from slr.paths import corpus_dir
 
         target = out or corpus_dir()
+        if from_ is not None:
+            check_outputs(folders={"--out": target}, inputs=[from_])
         vendored = target / "sources"
         if from_ is not None and not check:
             refresh_sources(from_, vendored)
@@ -70,7 +73,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Copy a folder of published data verbatim into the repository, recording SHA-256s."""
         from slr.corpus.vendor import vendor_folder
+        from slr.outputs import check_outputs, same_file
 
+        if same_file(source, dest):
+            from slr.errors import UsageError
+
+            raise UsageError(f"{source} and {dest} are the same folder; give another destination")
+        check_outputs(folders={"DEST": dest})
         record = vendor_folder(source, dest)
         typer.echo(f"copied {len(record)} files into {dest} (hashes in {dest / 'SOURCES.json'})")
 
@@ -110,8 +119,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Compute and draw the review's figures (PNG, SVG and the CSV of each)."""
         from slr.figures.base import registry, render, setup_matplotlib
+        from slr.outputs import check_outputs
+        from slr.paths import corpus_dir, taxonomy_dir
         from slr.review import Review
 
+        check_outputs(folders={"--out": out}, inputs=[corpus_dir(), taxonomy_dir()])
         setup_matplotlib()
         review = Review.load()
         specs = registry()
@@ -129,10 +141,16 @@ def register(app: typer.Typer) -> None:
     @app.command("build")
     def build(out: Path = typer.Option(Path("build"), "--out", help="Output folder.")) -> None:
         """Build the whole review (figures, tables, report.html) from the bundled corpus."""
+        import time
+
         from slr.build import build_review
 
+        started = time.perf_counter()
         result = build_review(out)
-        typer.echo(f"built the review into {result}; open {result / 'report.html'}")
+        typer.echo(
+            f"built the review into {result} in {time.perf_counter() - started:.1f} s; "
+            f"open {result / 'report.html'}"
+        )
 
 
 def _read(path: Path) -> str:

@@ -68,12 +68,18 @@ def _show_ingest(result: Any, console: Any, limit: int = 20) -> None:
             f.file, f.format, f.encoding, f.source, str(f.read), str(f.accepted), str(f.rejected)
         )
     console.print(table)
+    for f in result.files:
+        if f.note:
+            typer.echo(f"{f.file}: {f.note}")
     for rej in result.rejections[:limit]:
         typer.echo(f"rejected {rej}")
     if len(result.rejections) > limit:
         typer.echo(f"... and {len(result.rejections) - limit} more rejections")
-    for w in list(result.warnings)[:limit]:
+    warnings = list(result.warnings)
+    for w in warnings[:limit]:
         typer.echo(f"warning {w}")
+    if len(warnings) > limit:
+        typer.echo(f"... and {len(warnings) - limit} more warnings")
 
 
 def register(app: typer.Typer) -> None:
@@ -92,29 +98,37 @@ def register(app: typer.Typer) -> None:
         rejections: Path | None = typer.Option(
             None, "--rejections", help="Write rejected records (CSV)."
         ),
+        column_map: str | None = typer.Option(
+            None,
+            "--map",
+            help="Column mapping of a CSV with other column names, e.g. "
+            "'title=Title,abstract=Abstract,authors=Author Names' (csv format; without it the "
+            "mapping is inferred and printed).",
+        ),
     ) -> None:
         """Read search exports into records; every record read is accepted or rejected."""
-        import csv
-
-        from slr.search.ingest import ingest
+        from slr.atomic import atomic_batch
+        from slr.outputs import check_outputs
+        from slr.search.ingest import ingest, parse_column_map, write_rejections
         from slr.search.progress import rich_progress
-        from slr.search.records import write_records
+        from slr.search.records import write_records_to
 
+        check_outputs({"--out": out, "--rejections": rejections}, inputs=files)
         with rich_progress() as progress:
             result = ingest(
                 files,
                 format=None if format == "auto" else format,
                 source=source,
                 id_prefixes=id_prefix or None,
+                column_map=parse_column_map(column_map) if column_map else None,
                 progress=progress,
             )
-        n = write_records(result.records, out)
-        if rejections is not None:
-            with rejections.open("w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["file", "line", "row", "reason"])
-                for r in result.rejections:
-                    w.writerow([r.file, r.line, r.row, r.reason])
+        with atomic_batch() as batch:  # records and rejections appear together or not at all
+            with batch.writer(out) as fh:
+                n = write_records_to(fh, result.records)
+            if rejections is not None:
+                with batch.writer(rejections) as fh:
+                    write_rejections(fh, result.rejections)
         console = _console()
         _show_ingest(result, console)
         typer.echo(
@@ -158,16 +172,17 @@ def register(app: typer.Typer) -> None:
         Every input record gets a row in the clusters file; records that cannot be compared
         (no title) are clusters of their own, with the reason in the note column.
         """
-        from slr.errors import ConfigError
+        from slr.outputs import check_outputs
         from slr.search.dedupe import DedupeConfig, dedupe, dedupe_report
         from slr.search.dedupe.inputs import read_dedupe_input
         from slr.search.dedupe.naming import record_names
         from slr.search.progress import rich_progress
 
-        inputs = {p.resolve() for p in records}
-        for out in (clusters, pairs, review, works):
-            if out is not None and out.resolve() in inputs:
-                raise ConfigError(f"{out}: is also an input; write the results to another file")
+        check_outputs(
+            {"--clusters": clusters, "--pairs": pairs, "--review": review, "--works": works},
+            inputs=[*records, decisions],
+        )
+
         with rich_progress() as progress:
             data = read_dedupe_input(records, progress)
             naming = record_names(data.records)
@@ -208,216 +223,9 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"note: {note}")
 
     # ------------------------------------------------------------------------------- screen
-    screen = typer.Typer(
-        help="Screen works: decisions, agreement, prioritised order.", no_args_is_help=True
-    )
-    app.add_typer(screen, name="screen")
+    from slr.cli import screen_cmds  # the screen commands live in their own module
 
-    @screen.command("decide")
-    def screen_decide(
-        record_ids: list[str] = typer.Argument(..., help="Record ids (any record of a work)."),
-        decision: str = typer.Option(
-            ..., "--decision", "-d", help="include, exclude, maybe or not_retrieved."
-        ),
-        reviewer: str = typer.Option(..., "--reviewer", "-r"),
-        stage: str = typer.Option(
-            "title_abstract", "--stage", "-s", help="title_abstract (ti-ab) or full_text (ft)."
-        ),
-        reason: list[str] | None = typer.Option(
-            None, "--reason", help="Criterion code (repeatable)."
-        ),
-        role: str = typer.Option("reviewer", "--role", help="reviewer or adjudicator."),
-        note: str = typer.Option("", "--note"),
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Append decisions to the screening log (earlier rows are never changed)."""
-        from slr.search.project import run_search
-        from slr.search.screen import LogEntry, parse_decision, parse_role, parse_stage
-
-        run = run_search(_project(project))
-        st = parse_stage(stage)
-        entries = [
-            LogEntry(
-                st,
-                rid,
-                parse_decision(decision),
-                tuple(reason or ()),
-                reviewer,
-                parse_role(role),
-                note=note,
-            )
-            for rid in record_ids
-        ]
-        run.log.append(entries, known_ids=run.work_of)
-        typer.echo(f"appended {len(entries)} decision(s) to {run.log.path}")
-
-    @screen.command("status")
-    def screen_status(
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Decisions so far, per stage."""
-        from collections import Counter
-
-        from rich.table import Table
-
-        from slr.search.project import run_search
-        from slr.search.screen import parse_stage
-
-        run = run_search(_project(project))
-        table = Table(title=f"screening of {len(run.works)} works", title_justify="left")
-        for col in (
-            "stage",
-            "include",
-            "exclude",
-            "maybe",
-            "not_retrieved",
-            "conflict",
-            "undecided",
-            "reviewers",
-        ):
-            table.add_column(col)
-        for stage, finals in (("title_abstract", run.title_abstract), ("full_text", run.full_text)):
-            counts = Counter(d.decision for d in finals.values())
-            eligible = (
-                len(run.works)
-                if stage == "title_abstract"
-                else sum(1 for d in run.title_abstract.values() if d.decision == "include")
-            )
-            table.add_row(
-                stage,
-                *(
-                    str(counts.get(k, 0))
-                    for k in ("include", "exclude", "maybe", "not_retrieved", "conflict")
-                ),
-                str(eligible - len(finals)),
-                ", ".join(run.log.reviewers(parse_stage(stage))),
-            )
-        _console().print(table)
-
-    @screen.command("kappa")
-    def screen_kappa(
-        reviewer_a: str,
-        reviewer_b: str,
-        stage: str = typer.Option("title_abstract", "--stage", "-s"),
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Cohen's kappa of two reviewers at one stage."""
-        from slr.search.project import run_search
-        from slr.search.screen import cohen_kappa, parse_stage
-
-        run = run_search(_project(project))
-        kappa, n = cohen_kappa(run.log, parse_stage(stage), reviewer_a, reviewer_b, run.work_of)
-        typer.echo(
-            f"Cohen's kappa {reviewer_a} / {reviewer_b} at {stage}: {kappa:.3f} on {n} works",
-        )
-
-    @screen.command("conflicts")
-    def screen_conflicts(
-        stage: str = typer.Option("title_abstract", "--stage", "-s"),
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Works on which reviewers disagree (resolve with --role adjudicator)."""
-        from rich.table import Table
-
-        from slr.search.project import run_search
-        from slr.search.screen import conflicts, parse_stage
-
-        run = run_search(_project(project))
-        st = parse_stage(stage)
-        found = conflicts(run.log, st, run.work_of)
-        works = {w.work_id: w for w in run.works}
-        table = Table(title=f"{len(found)} conflict(s) at {st}", title_justify="left")
-        for col in ("work", "title", "decisions"):
-            table.add_column(col)
-        for d in found:
-            entries = [
-                e
-                for e in run.log.entries
-                if e.stage == st and run.work_of.get(e.record_id) == d.work_id
-            ]
-            latest = {e.reviewer: e for e in entries}
-            table.add_row(
-                d.work_id,
-                works[d.work_id].title[:70],
-                "; ".join(
-                    f"{r}: {e.decision} {','.join(e.reasons)}" for r, e in sorted(latest.items())
-                ),
-            )
-        _console().print(table)
-
-    @screen.command("next")
-    def screen_next(
-        stage: str = typer.Option("title_abstract", "--stage", "-s"),
-        model: str = typer.Option("logistic", "--model", help="logistic or nb."),
-        top: int = typer.Option(20, "--top", help="How many to show."),
-        out: Path | None = typer.Option(None, "--out", help="Write the full ranking (CSV)."),
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Undecided works, most likely includes first (learnt from decisions so far)."""
-        from rich.table import Table
-
-        from slr.search.project import run_search
-        from slr.search.screen import parse_stage, rank_for_screening
-
-        run = run_search(_project(project))
-        st = parse_stage(stage)
-        candidates = run.works
-        if st == "full_text":
-            candidates = [
-                w
-                for w in run.works
-                if (d := run.title_abstract.get(w.work_id)) is not None and d.decision == "include"
-            ]
-        ranked = rank_for_screening(candidates, run.log, run.work_of, stage=st, model=model)
-        if out:
-            ranked.to_csv(out, index=False)
-        table = Table(
-            title=f"{len(ranked)} undecided at {st}; "
-            f"{ranked['ranked_by'].iloc[0] if len(ranked) else ''}",
-            title_justify="left",
-        )
-        for col in ("rank", "work", "score", "title"):
-            table.add_column(col)
-        for i, row in ranked.head(top).iterrows():
-            score = "" if row["score"] != row["score"] else f"{row['score']:.3f}"
-            table.add_row(str(i + 1), row["work_id"], score, row["title"][:80])
-        _console().print(table)
-
-    @screen.command("simulate")
-    def screen_simulate(
-        labelled: Path = typer.Argument(..., help="CSV with title, abstract, label_included."),
-        model: str = typer.Option("logistic", "--model", help="logistic or nb."),
-        seeds: int = typer.Option(5, "--seeds", help="Number of runs (seeds 0..n-1)."),
-        batch_size: int = typer.Option(10, "--batch-size"),
-        plot: Path | None = typer.Option(None, "--plot", help="Write the recall curves (PNG/SVG)."),
-    ) -> None:
-        """Replay prioritised screening of a labelled set: recall curve and WSS@95 vs random."""
-        from slr.search.progress import rich_progress
-        from slr.search.screen import load_labelled_csv, simulate_screening
-
-        texts, labels = load_labelled_csv(labelled)
-        with rich_progress() as progress:
-            result = simulate_screening(
-                texts,
-                labels,
-                model=model,
-                seeds=list(range(seeds)),
-                batch_size=batch_size,
-                progress=progress,
-            )
-        typer.echo(result.summary().to_string(index=False))
-        typer.echo(
-            f"WSS@95 {result.wss95_mean:.3f} (TF-IDF + {model}) vs "
-            f"{result.wss95_random_mean:.3f} (random order), mean of {seeds} seeds; "
-            f"{result.n_relevant} relevant of {result.n_records}",
-        )
-        if plot:
-            import matplotlib.pyplot as plt
-
-            fig = result.plot()
-            fig.savefig(plot, dpi=150)
-            plt.close(fig)
-            typer.echo(f"wrote {plot}")
+    screen_cmds.register(app)
 
     # ------------------------------------------------------------------------------- prisma
     @app.command("prisma")
@@ -432,10 +240,12 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Draw the PRISMA 2020 flow diagram from the pipeline's own counts."""
+        from slr.outputs import check_outputs
         from slr.search.prisma import compute_prisma, save_prisma
         from slr.search.progress import rich_progress
         from slr.search.project import run_search
 
+        check_outputs(folders={"--out": out}, inputs=[_project(project)])
         with rich_progress() as progress:
             run = run_search(_project(project), progress=progress)
         frame = compute_prisma(run)
@@ -458,10 +268,12 @@ def register(app: typer.Typer) -> None:
         project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
     ) -> None:
         """Records found by backward/forward snowballing from an included paper."""
+        from slr.outputs import check_outputs
         from slr.search.project import run_search
         from slr.search.records import write_records
         from slr.search.snowball import add_snowball_source, parse_direction, snowball
 
+        check_outputs({"--out": out}, inputs=[file])
         way = parse_direction(direction)
         console = _console()
         if add:
@@ -521,13 +333,16 @@ def register(app: typer.Typer) -> None:
         """The included papers, as the review's corpus receives them."""
         import json
 
+        from slr.atomic import atomic_write_text
+        from slr.outputs import check_outputs
         from slr.search.project import included_papers
 
+        check_outputs({"--out": out}, inputs=[project])
         papers = list(included_papers(folder=_project(project)))
         if out:
-            with out.open("w", encoding="utf-8") as fh:
-                for p in papers:
-                    fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+            atomic_write_text(
+                out, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in papers)
+            )
         for p in papers:
             typer.echo(f"{p['year']}  {p['title']}  [{', '.join(p['record_ids'])}]")
         typer.echo(f"{len(papers)} included paper(s)")

@@ -117,6 +117,13 @@ def render(spec: FigureSpec, review: Review, out: Path) -> dict[str, Path]:
     return paths
 
 
+def integer_ticks(axis: Any) -> None:
+    """Ticks at whole numbers only, for an axis that counts (no 0.5 papers)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+
+
 def annotate_heatmap(ax: Any, data: Any, *, fmt: str = "{:d}") -> None:
     """Write each non-zero cell's value, dark on light cells and light on dark ones."""
     import numpy as np

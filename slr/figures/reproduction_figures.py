@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from slr.figures.base import OKABE_ITO, figure
+from slr.figures.base import OKABE_ITO, figure, integer_ticks
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -84,6 +84,7 @@ def _verdict_bars(
             color="white",
         )
         left = [a + b for a, b in zip(left, vals, strict=True)]
+    integer_ticks(ax.xaxis)
     ax.set_xlabel(xlabel)
     ax.legend(
         handles=[Patch(color=c, label=v) for v, c in colours.items() if v in table.columns],

@@ -13,6 +13,7 @@ from slr.figures.base import (
     TASK_TYPE_COLOURS,
     annotate_heatmap,
     figure,
+    integer_ticks,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ def _heatmap(
     ax.grid(which="minor", color="#dddddd", linewidth=0.5)
     ax.tick_params(which="minor", length=0)
     annotate_heatmap(ax, data)
-    fig.colorbar(im, ax=ax, fraction=0.025, pad=0.02, label="count")
+    cbar = fig.colorbar(im, ax=ax, fraction=0.025, pad=0.02, label="count")
+    integer_ticks(cbar.ax.yaxis)
     ax.set_title(title)
     return fig
 
@@ -96,14 +98,16 @@ def plot_method_task_heatmap(frame: pd.DataFrame) -> Figure:
     from matplotlib.patches import Patch
 
     present = [f for f in FAMILY_ORDER if f in set(fams.values())]
-    fig.legend(
+    # above the plot, clear of the rotated method labels below it
+    ax.legend(
         handles=[Patch(color=FAMILY_COLOURS[f], label=f) for f in present],
-        title="PEFT family",
+        title="PEFT family (label colour)",
         loc="lower left",
         frameon=False,
         ncols=len(present),
-        bbox_to_anchor=(0.0, -0.02),
+        bbox_to_anchor=(0.0, 1.01),
     )
+    ax.set_title(ax.get_title(), pad=48)
     return fig
 
 
@@ -172,6 +176,7 @@ def plot_tasks_per_year(frame: pd.DataFrame) -> Figure:
                     )
                 bottom += row.count
         ax.set_xticks(range(len(years)), [str(y) for y in years])
+        integer_ticks(ax.yaxis)
         ax.set_title(name)
         ax.set_xlabel("publication year")
     axes[0][0].set_ylabel("coding rows (paper x SE task)")
@@ -210,6 +215,7 @@ def plot_venues(frame: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(f) + 1.5))
     bars = ax.barh(f["venue"], f["count"], color=[colours[t] for t in f["venue_type"]])
     ax.bar_label(bars, padding=2, fontsize=8)
+    integer_ticks(ax.xaxis)
     ax.set_xlabel("included papers")
     ax.set_title("Included papers per venue")
     ax.legend(
@@ -320,6 +326,7 @@ def plot_task_types(frame: pd.DataFrame) -> Figure:
             color="white" if ttype == "generative" else "black",
         )
         left = [a + b for a, b in zip(left, vals, strict=True)]
+    integer_ticks(ax.xaxis)
     ax.set_xlabel("method uses (paper x SE task x method)")
     ax.legend(frameon=False, loc="lower right")
     ax.set_title("Task type by PEFT family")
@@ -457,6 +464,7 @@ def plot_coding_agreement(frame: pd.DataFrame) -> Figure:
         fontsize=8,
         color="white",
     )
+    integer_ticks(ax.xaxis)
     ax.set_xlabel("papers or rows compared")
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     ax.set_title("Earlier pass vs canonical coding")

@@ -22,15 +22,19 @@ def compute_prisma(review: Review) -> pd.DataFrame:
 
 @figure(
     "prisma",
-    "PRISMA 2020 flow of the bundled search",
+    "PRISMA 2020 flow of the bundled search sample (not the review's full search)",
     "Counts computed by running the pipeline (ingest, dedupe, screening log) over corpus/search: the "
-    "review's published Publish or Perish export sample (65 of its records). The review published no "
-    "per-record screening decisions; the decisions in the log are derived from the final selection and "
-    "labelled so (reason 'not in the final selection, reason not published').",
+    "sample of its Google Scholar results the review published (a Publish or Perish export). The "
+    "review published no per-record screening decisions; the decisions in the log are derived from "
+    "the final selection and labelled so (reason 'not in the final selection, reason not "
+    "published').",
     section="Search",
 )
 def plot_prisma(frame: pd.DataFrame) -> Figure:
     from slr.search import plot_prisma as draw
 
-    fig: Figure = draw(frame)
+    identified = int(frame.loc[frame["box"] == "records_identified", "count"].sum())
+    fig: Figure = draw(
+        frame, title=f"Bundled search sample ({identified} records), not the review's full search"
+    )
     return fig

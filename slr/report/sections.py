@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from slr.report.html import Section, cards, details, esc, figure, table
+from slr.report.html import Section, cards, details, esc, figure, format_quantity, table
 
 if TYPE_CHECKING:
     from slr.figures.base import FigureSpec
@@ -24,13 +24,14 @@ class BuildContext:
     figures: dict[str, dict[str, Path]] = field(default_factory=dict)
     specs: dict[str, FigureSpec] = field(default_factory=dict)
     tables: dict[str, Path] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # paper id -> "title (venue year)"
 
-    def figure_html(self, name: str) -> str:
+    def figure_html(self, name: str, *, note: str = "") -> str:
         spec, files = self.specs[name], self.figures[name]
         frame = pd.read_csv(files["csv"])
         rel = files["csv"].relative_to(self.out).as_posix()
-        return figure(files["svg"], name, spec.title, spec.caption, rel) + details(
-            f"Data table ({len(frame)} rows)", table(frame)
+        return figure(files["svg"], name, spec.title, spec.caption + note, rel) + details(
+            f"Data table ({len(frame)} rows)", table(frame, titles=self.titles)
         )
 
     def write_table(self, name: str, frame: pd.DataFrame) -> str:
@@ -42,6 +43,21 @@ class BuildContext:
 
 
 SectionFn = Callable[["Review", BuildContext], Section | None]
+
+REVIEW_CITATION = (
+    "M. Haque, S. Afrin, A. Mastropaolo. A Systematic Literature Review of Parameter-Efficient "
+    "Fine-Tuning for Large Code Models. arXiv:2504.21569, 2025."
+)
+REVIEW_URL = "https://arxiv.org/abs/2504.21569"
+
+
+def paper_titles(review: Review) -> dict[str, str]:
+    """Paper id -> 'title (venue year)', shown on hover wherever a table names a paper."""
+    out = {}
+    for p in review.papers.itertuples(index=False):
+        year = "" if pd.isna(p.year) else f" {int(p.year)}"
+        out[str(p.paper_id)] = f"{p.title} ({p.venue}{year})"
+    return out
 
 
 def overview(review: Review, ctx: BuildContext) -> Section:
@@ -62,14 +78,20 @@ def overview(review: Review, ctx: BuildContext) -> Section:
     by_year = inc.groupby("year").size().rename("papers").reset_index()
     ctx.write_table("papers", p)
     papers_tbl = inc[["paper_id", "title", "venue", "year", "coded", "url"]]
-    html = cards(stats)
+    html = (
+        f'<p class="cite">The review: {esc(REVIEW_CITATION)} '
+        f'<a href="{REVIEW_URL}">{REVIEW_URL}</a>. This report rebuilds its corpus, taxonomy '
+        "and figures from the data it published; paper ids (P1, P29, ...) are the review's, and "
+        "each shows its title when the pointer rests on it.</p>"
+    )
+    html += cards(stats)
     html += (
         f"<p>{len(inc)} included papers from {int(inc['year'].min())} to {int(inc['year'].max())}; "
         f"{len(p) - len(inc)} more papers were coded by the earlier pass and left out of the final "
         "selection (see Data quality).</p>"
     )
     html += "<h3>Papers per year</h3>" + table(by_year)
-    html += details(f"All {len(inc)} included papers", table(papers_tbl))
+    html += details(f"All {len(inc)} included papers", table(papers_tbl, titles=ctx.titles))
     return Section("overview", "Corpus", html)
 
 
@@ -117,8 +139,12 @@ def agreement_section(review: Review, ctx: BuildContext) -> Section:
     if "coding-agreement" in ctx.figures:
         html += ctx.figure_html("coding-agreement")
     html += table(a.summary)
-    html += details(f"{len(a.disagreements)} disagreements", table(a.disagreements), open_=False)
-    html += details(f"{len(a.unmatched)} rows coded by one pass only", table(a.unmatched))
+    html += details(
+        f"{len(a.disagreements)} disagreements", table(a.disagreements, titles=ctx.titles)
+    )
+    html += details(
+        f"{len(a.unmatched)} rows coded by one pass only", table(a.unmatched, titles=ctx.titles)
+    )
     return Section("agreement", "Agreement between coding passes", html)
 
 
@@ -132,7 +158,7 @@ def data_quality_section(review: Review, ctx: BuildContext) -> Section:
         f"<p>{len(f)} findings about the published artifacts: {n_open} open (highlighted; listed, not fixed) and "
         f"{len(f) - n_open} reconciled, identified, mapped or noted by a recorded decision.</p>"
     )
-    html += table(f, row_class=lambda r: "open" if r["status"] == "open" else "")
+    html += table(f, row_class=lambda r: "open" if r["status"] == "open" else "", titles=ctx.titles)
     path = review.corpus.folder / "decisions.yaml"
     if path.exists():
         dec, _ = load_decisions(path)
@@ -212,10 +238,22 @@ def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
         ]
         if c in v.columns
     ]
-    html += "<h3>Efficiency verdicts</h3>" + table(
-        v[cols],
+    shown = v[cols].copy()
+    for col in ("predicted", "measured"):
+        if col in shown.columns:
+            shown[col] = [format_quantity(x, u) for x, u in zip(v[col], v["unit"], strict=True)]
+    shown = shown.drop(columns=["unit"], errors="ignore").rename(
+        columns={"reported": "reported (as the paper states it)"}
+    )
+    html += (
+        '<h3>Efficiency verdicts</h3><p class="note">Reported values are quoted as each paper '
+        "states them (a reduction may be written as a negative change); predicted and measured "
+        "values are in the claim's unit.</p>"
+    )
+    html += table(
+        shown,
         row_class=lambda r: "fail" if r["verdict"] == "does not hold" else "",
-        floatfmt="{:,.4g}",
+        titles=ctx.titles,
     )
     return Section("reproductions", "Reproductions", html)
 
@@ -229,16 +267,36 @@ def search_section(review: Review, ctx: BuildContext) -> Section | None:
         "<code>slr prisma</code>) run over the bundled search in <code>corpus/search/</code>. Every count "
         "comes from the pipeline's own records, duplicate clusters and screening log.</p>"
     )
-    html += ctx.figure_html("prisma")
+    flow = pd.read_csv(ctx.figures["prisma"]["csv"])
+    html += ctx.figure_html("prisma", note=" " + prisma_scope(flow, review))
     from slr.corpus.from_search import link_included
     from slr.search import included_papers
 
     linked = link_included(included_papers(review.corpus.folder.parent), review.corpus.papers)
     ctx.write_table("search_included_to_corpus", linked)
     html += "<h3>Included works of the search, as corpus papers</h3>" + table(
-        linked, floatfmt="{:.0f}"
+        linked, titles=ctx.titles
     )
     return Section("search", "Search and screening (PRISMA 2020)", html)
+
+
+def prisma_scope(flow: pd.DataFrame, review: Review) -> str:
+    """What search the PRISMA figure covers, with its counts and the review's, so that its
+    'included' box is not read as the review's total."""
+
+    def box(name: str) -> int:
+        rows = flow[(flow["box"] == name) & flow["reason"].isna()]
+        return int(rows["count"].sum())
+
+    sources = sorted({str(s) for s in flow["source"].dropna()})
+    n_included = int(review.papers["included"].sum())
+    return (
+        f"This flow covers the bundled search sample only: {box('records_identified')} records "
+        f"identified ({', '.join(sources) or 'all sources'}), {box('studies_included')} of them "
+        f"among the review's {n_included} included papers. The review's own search (all its "
+        "databases and records) is not published record by record, so its full flow cannot be "
+        "recomputed."
+    )
 
 
 def default_sections() -> list[SectionFn]:

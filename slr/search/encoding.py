@@ -1,9 +1,16 @@
 """Read an export as text: detect its encoding and refuse binary junk with a clear message.
 
-Order: byte-order marks (UTF-8, UTF-16, UTF-32), strict UTF-8, then charset-normalizer over the
-encodings search databases really write. Between Latin-1 and Windows-1252 (identical except for
-bytes 0x80-0x9F) the choice is made on those bytes: Windows-1252 maps them to curly quotes, dashes
-and the ellipsis that exports are full of; Latin-1 maps them to invisible control characters.
+Order: byte-order marks (UTF-8, UTF-16, UTF-32), UTF-16 without a byte-order mark (every other
+byte zero), strict UTF-8, then charset-normalizer over the encodings search databases really
+write. Between Latin-1 and Windows-1252 (identical except for bytes 0x80-0x9F) the choice is made
+on those bytes: Windows-1252 maps them to curly quotes, dashes and the ellipsis that exports are
+full of; Latin-1 maps them to invisible control characters.
+
+Files merged from two exports mix encodings: a UTF-8 file with one record pasted from a Latin-1
+export. When some lines are UTF-8 with non-ASCII characters and others are not UTF-8 at all, the
+encoding is decided per line (so per record): UTF-8 where the bytes are UTF-8, a single-byte
+Western code page where not, and every such line is named in a warning with the text as read,
+never decoded wholesale as one code page ("StraÃŸe").
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ _SINGLE_BYTE_WESTERN = frozenset(
 class DecodedText:
     text: str
     encoding: str
+    # (line, message) for lines read in another encoding than the rest of the file
+    warnings: tuple[tuple[int, str], ...] = ()
 
 
 def _looks_binary(data: bytes, path: Path) -> None:
@@ -85,11 +94,25 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> DecodedText:
                     f"{display_path(path)}: starts with a {enc} byte-order mark but is not valid "
                     f"{enc} ({err.reason} at byte {err.start}); re-export the file"
                 ) from err
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return DecodedText(data.decode(utf16), utf16)
+        except UnicodeDecodeError as err:
+            line = data[: err.start].decode(utf16, errors="replace").count("\n") + 1
+            raise InputFormatError(
+                f"{display_path(path)}:{line}: the file is {utf16.upper()} without a byte-order "
+                f"mark, but the bytes at offset {err.start} are not ({err.reason}); save the "
+                "export as UTF-8 and ingest it again"
+            ) from err
     _looks_binary(data, path)
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     c1 = {b for b in data if 0x80 <= b <= 0x9F}
     encoding: str | None = None
     try:
@@ -110,6 +133,64 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> DecodedText:
             f"{display_path(path)}: cannot decode the file (tried UTF-8, {encoding}); save it "
             "as UTF-8 and ingest it again"
         ) from err
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte is zero (text in the Latin range)."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    zero_odd = sample[1::2].count(0) / half
+    zero_even = sample[0::2].count(0) / half
+    if zero_odd > 0.3 and zero_even < 0.1:
+        return "utf-16-le"
+    if zero_even > 0.3 and zero_odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _single_byte(line: bytes) -> str:
+    c1 = {b for b in line if 0x80 <= b <= 0x9F}
+    return "cp1252" if c1 and not (c1 & _CP1252_UNDEFINED) else "latin_1"
+
+
+_SHOWN_CODEPAGE = {"cp1252": "Windows-1252", "latin_1": "Latin-1"}
+
+
+def _decode_mixed(data: bytes) -> DecodedText | None:
+    """Per-line decoding of a UTF-8 file with some lines in a single-byte code page; None when
+    the file has no UTF-8 line with non-ASCII characters (then it is single-byte throughout)."""
+    lines = data.split(b"\n")
+    utf8_non_ascii = 0
+    bad: list[int] = []
+    for i, line in enumerate(lines):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_non_ascii += 1
+        except UnicodeDecodeError:
+            bad.append(i)
+    if not utf8_non_ascii or not bad:
+        return None
+    bad_set = set(bad)
+    out = [line.decode("utf-8") if i not in bad_set else "" for i, line in enumerate(lines)]
+    warnings: list[tuple[int, str]] = []
+    for i in bad:
+        enc = _single_byte(lines[i])
+        out[i] = lines[i].decode(enc)
+        shown = out[i].strip()
+        shown = shown if len(shown) <= 70 else shown[:67] + "..."
+        warnings.append(
+            (
+                i + 1,
+                f"this line is not UTF-8, unlike the rest of the file; read as "
+                f"{_SHOWN_CODEPAGE[enc]}: {shown!r} (check the characters, or save the file as "
+                "UTF-8)",
+            )
+        )
+    return DecodedText("\n".join(out), "utf-8 (mixed)", tuple(warnings))
 
 
 def read_text(path: str | Path) -> DecodedText:

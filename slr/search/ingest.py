@@ -9,8 +9,9 @@ once as a :class:`slr.errors.ValidationError`, so nothing is half-ingested.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from slr.errors import SlrError, ValidationReport, display_path
 from slr.search.normalise import (
@@ -30,8 +31,24 @@ from slr.search.normalise import (
 )
 from slr.search.progress import ProgressCallback, report
 from slr.search.records import FileStats, IngestResult, Provenance, Record, Rejection
-from slr.search.sources import MappedFields, RawRecord, RawRejection, detect_format, get_format
+from slr.search.sources import (
+    MappedFields,
+    RawNote,
+    RawRecord,
+    RawRejection,
+    detect_format,
+    get_format,
+)
 from slr.search.sources.base import SourceFormat
+
+_PROGRESS_EVERY = 200  # records between two progress reports
+
+
+def parse_column_map(text: str) -> dict[str, str]:
+    """``'title=Title,abstract=Abstract'`` (the ``--map`` option) as {canonical field: column}."""
+    from slr.search.sources.generic_csv import parse_column_map as parse
+
+    return parse(text)
 
 
 class RecordRejected(SlrError):
@@ -125,16 +142,33 @@ def ingest_text(
     id_prefix: str | None = None,
     via: str | None = None,
     encoding: str = "utf-8",
+    progress: ProgressCallback | None = None,
 ) -> IngestResult:
-    """Ingest already-decoded text of one export with a known format."""
+    """Ingest already-decoded text of one export with a known format.
+
+    ``progress`` is told the records read so far against the format's estimate for the file
+    (task ``"ingest <file>"``), every few hundred records.
+    """
     result = IngestResult()
     stats = FileStats(
-        file=file, format=fmt.name, encoding=encoding, source=source or fmt.default_source
+        file=file,
+        format=fmt.name,
+        encoding=encoding,
+        source=source or fmt.default_source,
+        note=fmt.describe(text),
     )
     prefix = id_prefix or id_prefix_for(file)
     keys_seen: dict[str, int] = {}
+    task = f"ingest {Path(file).name}"
+    expected = (fmt.estimate_records(text) or 0) if progress is not None else 0
+    report(progress, task, 0, expected)
     for item in fmt.read(text, file):
+        if isinstance(item, RawNote):
+            result.warnings.add(file, item.message, line=item.line)
+            continue
         stats.read += 1
+        if progress is not None and stats.read % _PROGRESS_EVERY == 0:
+            report(progress, task, stats.read, max(expected, stats.read))
         if isinstance(item, RawRejection):
             stats.rejected += 1
             result.rejections.append(Rejection(file, item.line, item.row, item.reason))
@@ -171,6 +205,7 @@ def ingest_text(
                 keys_seen[key] = item.line
         stats.accepted += 1
         result.records.append(record)
+    report(progress, task, stats.read, stats.read)
     result.files.append(stats)
     result.check_accounting()
     return result
@@ -194,16 +229,28 @@ def ingest_file(
     source: str | None = None,
     id_prefix: str | None = None,
     via: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> IngestResult:
-    """Ingest one export; raises InputFormatError if the file as a whole is unusable."""
+    """Ingest one export; raises InputFormatError if the file as a whole is unusable.
+
+    ``column_map`` (canonical field -> column name, e.g. ``{"title": "Title"}``) reads a CSV
+    with those columns (the ``csv`` format), whatever its header.
+    """
     from slr.search.encoding import read_text
+    from slr.search.sources.generic_csv import GenericCsv
 
     path = Path(path)
     shown = display_path(path)
     decoded = read_text(path)
     text = decoded.text
-    fmt = get_format(format) if format and format != "auto" else detect_format(text, path)
-    return ingest_text(
+    if column_map:
+        fmt: SourceFormat = GenericCsv(column_map)
+    elif format and format != "auto":
+        fmt = get_format(format)
+    else:
+        fmt = detect_format(text, path)
+    result = ingest_text(
         text,
         file=shown,
         fmt=fmt,
@@ -211,7 +258,24 @@ def ingest_file(
         id_prefix=id_prefix or id_prefix_for(path),
         via=via,
         encoding=decoded.encoding,
+        progress=progress,
     )
+    for line, message in decoded.warnings:
+        result.warnings.add(shown, message, line=line)
+    return result
+
+
+def write_rejections(fh: IO[str], rejections: Iterable[Rejection]) -> int:
+    """The rejected records as CSV (file, line, row, reason); return how many."""
+    import csv
+
+    w = csv.writer(fh)
+    w.writerow(["file", "line", "row", "reason"])
+    n = 0
+    for r in rejections:
+        w.writerow([r.file, r.line, r.row, r.reason])
+        n += 1
+    return n
 
 
 def _add_file_problem(problems: ValidationReport, path: Path, message: str) -> None:
@@ -231,9 +295,13 @@ def ingest(
     source: str | None = None,
     id_prefixes: Sequence[str] | None = None,
     via: str | None = None,
+    column_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> IngestResult:
-    """Ingest several exports; file-level problems of all files are raised together at the end."""
+    """Ingest several exports; file-level problems of all files are raised together at the end.
+
+    ``progress`` gets one task per file, counting its records (see :func:`ingest_text`).
+    """
     path_list = [Path(p) for p in paths]
     if id_prefixes is not None and len(id_prefixes) != len(path_list):
         raise SlrError(
@@ -243,7 +311,6 @@ def ingest(
     result = IngestResult()
     prefixes: dict[str, str] = {}
     for i, path in enumerate(path_list):
-        report(progress, "ingest", i, len(path_list))
         prefix = id_prefixes[i] if id_prefixes else id_prefix_for(path)
         if prefix in prefixes:
             problems.add(
@@ -255,10 +322,17 @@ def ingest(
         prefixes[prefix] = display_path(path)
         try:
             result.extend(
-                ingest_file(path, format=format, source=source, id_prefix=prefix, via=via)
+                ingest_file(
+                    path,
+                    format=format,
+                    source=source,
+                    id_prefix=prefix,
+                    via=via,
+                    column_map=column_map,
+                    progress=progress,
+                )
             )
         except SlrError as err:
             _add_file_problem(problems, path, str(err))
-    report(progress, "ingest", len(path_list), len(path_list))
     problems.raise_if_any("search exports")
     return result

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -105,6 +106,7 @@ class FileStats:
     read: int = 0
     accepted: int = 0
     rejected: int = 0
+    note: str | None = None  # how the file was read, e.g. an inferred column mapping
 
 
 @dataclass
@@ -139,18 +141,22 @@ class IngestResult:
             raise AssertionError("rejections and file statistics disagree")
 
 
+def write_records_to(fh: IO[str], records: Iterable[Record]) -> int:
+    """Write records as JSON lines to an open text file; return how many."""
+    n = 0
+    for rec in records:
+        fh.write(rec.model_dump_json(exclude_defaults=True))
+        fh.write("\n")
+        n += 1
+    return n
+
+
 def write_records(records: Iterable[Record], path: str | Path) -> int:
     """Write records as JSON lines (atomically: a temporary file renamed at the end)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(rec.model_dump_json(exclude_defaults=True))
-            fh.write("\n")
-            n += 1
-    tmp.replace(path)
-    return n
+    from slr.atomic import atomic_writer
+
+    with atomic_writer(Path(path)) as fh:
+        return write_records_to(fh, records)
 
 
 def iter_records(path: str | Path) -> Iterator[Record]:

@@ -78,3 +78,33 @@ def test_crosstab_by_architecture_explodes_only_architectures(review):
         .compute(review)
     )
     assert fig_frame["count"].sum() == ct.to_numpy().sum()
+
+
+def test_load_refuses_a_path_that_holds_no_review(tmp_path):
+    from slr.review import Review
+
+    with pytest.raises(ConfigError, match=r"no review there .*does not exist"):
+        Review.load("/nonexistent")
+    (tmp_path / "corpus").mkdir()
+    with pytest.raises(ConfigError, match="has no taxonomy/"):
+        Review.load(tmp_path)
+
+
+def test_query_takes_abbreviations_and_numbers_as_strings(review):
+    # CSum is Code Summarization's abbreviation in taxonomy/se_tasks.yaml
+    assert review.query(task="CSum").equals(review.query(task="Code Summarization"))
+    assert review.query(year="2023").equals(review.query(year=2023))
+    assert len(review.query(year="2023")) > 0
+    mixed = review.query(task=["CSum", "Code Generation"], year=[2023, "2024"])
+    assert set(mixed["task"]) <= {"Code Summarization", "Code Generation"}
+    assert set(mixed["year"]) <= {2023, 2024}
+
+
+def test_query_refuses_what_matches_nothing_with_the_known_values(review):
+    # the corpus spans 2022-2025 (corpus/papers.csv)
+    with pytest.raises(ConfigError, match=r"no method use has year 1999; .*2022, 2023, 2024, 2025"):
+        review.query(year=1999)
+    with pytest.raises(ConfigError, match=r"no method use has paper 'P99'; .*P1, P3, P4"):
+        review.query(paper="P99")
+    with pytest.raises(ConfigError, match="is not a number"):
+        review.query(year="last year")

@@ -32,6 +32,7 @@ def check_golden(name: str, records: list[Record]) -> None:
     path = GOLDEN / f"{name}.jsonl"
     got = [record_as_golden(r) for r in records]
     if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(
             "".join(json.dumps(g, ensure_ascii=False, sort_keys=True) + "\n" for g in got),
             encoding="utf-8",

@@ -24,6 +24,22 @@ FIXTURES = {
     "bibtex_fields.csv": "bibtex_csv",
     "arxiv_atom.xml": "arxiv_atom",
     "arxiv_ids.txt": "arxiv_ids",
+    # real exports from other tools' test suites (public/SOURCE.md: repository, commit, licence)
+    "public/asreview/embase.csv": "embase_csv",
+    "public/asreview/generic.csv": "csv",
+    "public/asreview/ovid_psycinfo.ris": "ris",
+    "public/colrev/ais_enl.txt": "endnote",
+    "public/colrev/bib_data.bib": "bibtex",
+    "public/colrev/eric_nbib.nbib": "medline",
+    "public/colrev/ieee_csv.csv": "ieee_legacy_csv",
+    "public/colrev/jstor_ris.ris": "ris",
+    "public/colrev/pubmed-chatbot.csv": "pubmed_csv",
+    "public/colrev/springer_csv.csv": "springer_csv",
+    "public/commandline4expertsearchers/WoS_other_reference_software_r4001-4003.txt": "wos_plain",
+    "public/jabref/Endnote.book.example.enw": "endnote",
+    "public/jabref/IsiImporterTestWOS.isi": "wos_plain",
+    "public/jabref/MedlinePlainImporterTestCompleteEntry.txt": "medline",
+    "public/rispy/example_wos.ris": "wos_plain",
 }
 
 
@@ -108,8 +124,9 @@ def test_detection_picks_the_right_format(name, fmt):
 def test_ingest_many_files_accounts_for_every_record(tmp_path):
     files = []
     for name in FIXTURES:
-        shutil.copy(EXPORTS / name, tmp_path / name)
-        files.append(tmp_path / name)
+        copy = tmp_path / name.replace("/", "_")
+        shutil.copy(EXPORTS / name, copy)
+        files.append(copy)
     result = ingest(files)
     result.check_accounting()
     assert result.read == sum(f.read for f in result.files) == len(result.records)

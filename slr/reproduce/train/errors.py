@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from slr.errors import ConfigError, SlrError
+from slr.reproduce.runtime.oom import OutOfMemory
+
+TrainingOutOfMemory = OutOfMemory  # the one out-of-memory error (slr.reproduce.runtime.oom)
 
 
 class TrainingError(SlrError):
     """A run could not go on (not a bad spec: those are ConfigError/ValidationError)."""
 
 
-class TrainingOutOfMemory(TrainingError):
-    """The device ran out of memory; the message has the numbers and what to try."""
-
-
 class TrainingInterrupted(TrainingError):
     """Ctrl-C or SIGTERM: a checkpoint was written; the same command resumes the run."""
+
+    exit_status = 130  # the CLI exits as for Ctrl-C
 
 
 class CheckpointMismatch(ConfigError):

@@ -17,6 +17,7 @@ from slr.errors import ConfigError, InputFormatError, display_path
 from slr.search.sources.base import (
     CsvFormat,
     MappedFields,
+    RawNote,
     RawRecord,
     RawRejection,
     SourceFormat,
@@ -25,6 +26,7 @@ from slr.search.sources.base import (
 __all__ = [
     "CsvFormat",
     "MappedFields",
+    "RawNote",
     "RawRecord",
     "RawRejection",
     "SourceFormat",
@@ -83,6 +85,7 @@ def detect_format(text: str, path: str | Path) -> SourceFormat:
         raise InputFormatError(
             f"{display_path(path)}:1: unknown export format (first line: {first!r}); supported: "
             f"{', '.join(source_formats())}. Pass --format NAME if the file is one of them with "
-            "an unusual header"
+            "an unusual header; for a CSV with other column names, say which column holds "
+            "which field: --map 'title=COLUMN,abstract=COLUMN,authors=COLUMN'"
         )
     return max(matches, key=lambda f: f.priority)

@@ -1,8 +1,9 @@
 """The contract between a source format and the ingest step.
 
 A source format turns the text of one export into :class:`RawRecord` objects (the fields exactly as
-the export names them, with the line where each record starts) or :class:`RawRejection` objects
-(a record that could not be parsed, with the reason). Mapping raw fields to the canonical record is
+the export names them, with the line where each record starts), :class:`RawRejection` objects
+(a record that could not be parsed, with the reason) and :class:`RawNote` objects (text that is not
+a record, e.g. lines between records: said once, never counted as a record read). Mapping raw fields to the canonical record is
 a separate step, :meth:`SourceFormat.map_fields`, which returns a :class:`MappedFields`; the ingest
 step then normalises it into a :class:`slr.search.records.Record`.
 
@@ -38,6 +39,14 @@ class RawRejection:
     line: int
     row: int
     reason: str
+
+
+@dataclass(frozen=True)
+class RawNote:
+    """Something in the file that is not a record but should be said (text between records)."""
+
+    line: int
+    message: str
 
 
 @dataclass
@@ -82,11 +91,19 @@ class SourceFormat:
         """Whether the text looks like this format (cheap: looks at the beginning only)."""
         raise NotImplementedError
 
-    def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection]:
+    def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection | RawNote]:
         raise NotImplementedError
 
     def map_fields(self, raw: RawRecord) -> MappedFields:
         raise NotImplementedError
+
+    def estimate_records(self, text: str) -> int | None:
+        """About how many records the text holds (for progress bars); None if unknown."""
+        return None
+
+    def describe(self, text: str) -> str | None:
+        """A note on how this file is read (e.g. an inferred column mapping), or None."""
+        return None
 
 
 # ------------------------------------------------------------------------------------------ CSV
@@ -103,9 +120,16 @@ def split_lines(text: str) -> list[str]:
 
 
 def header_line(text: str) -> str:
-    for line in split_lines(text):
+    """The first non-blank line (found without splitting the whole text: formats sniff it)."""
+    pos = 0
+    while pos <= len(text):
+        m = _LINE_BREAK_RE.search(text, pos)
+        line = text[pos : m.start() if m else len(text)]
         if line.strip():
             return line
+        if m is None:
+            break
+        pos = m.end()
     return ""
 
 
@@ -167,7 +191,7 @@ class CsvFormat(SourceFormat):
     non-empty wins); every other non-empty column is kept in ``extra``.
     """
 
-    suffixes = (".csv", ".tsv", ".txt", ".tab")
+    suffixes: ClassVar[tuple[str, ...]] = (".csv", ".tsv", ".txt", ".tab")
     signature: ClassVar[frozenset[str]] = frozenset()
     any_of: ClassVar[frozenset[str]] = frozenset()
     columns: ClassVar[Mapping[str, str | tuple[str, ...]]] = {}
@@ -181,7 +205,7 @@ class CsvFormat(SourceFormat):
             return False
         return not self.any_of or bool(self.any_of & cols)
 
-    def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection]:
+    def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection | RawNote]:
         delimiter = detect_delimiter(text)
         lines = split_lines(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)

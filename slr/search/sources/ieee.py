@@ -1,9 +1,10 @@
-"""IEEE Xplore CSV export ("Export" -> "Search Results" -> CSV)."""
+"""IEEE Xplore CSV exports ("Export" -> "Search Results" -> CSV), the current and the older layout."""
 
 from __future__ import annotations
 
 from slr.search.sources import register
-from slr.search.sources.base import CsvFormat
+from slr.search.sources.base import CsvFormat, MappedFields, RawRecord
+from slr.search.sources.names import split_comma_names
 
 
 @register
@@ -32,3 +33,33 @@ class IeeeCsv(CsvFormat):
         "publisher": "Publisher",
         "entry_type": "Document Identifier",
     }
+
+
+_CATEGORIES = {"conference": "inproceedings", "journal": "article", "magazine": "article"}
+
+
+@register
+class IeeeLegacyCsv(CsvFormat):
+    """The older IEEE Xplore CSV (Title, Authors, Affiliations, Abstract, Publication, Category,
+    DOI): authors separated by commas, no year column."""
+
+    name = "ieee_legacy_csv"
+    description = "IEEE Xplore CSV export (older layout)"
+    default_source = "ieee_xplore"
+    priority = 30
+    signature = frozenset({"title", "authors", "affiliations", "publication", "doi"})
+    author_style = "given_family"
+    columns = {
+        "title": "Title",
+        "authors": "Authors",
+        "abstract": "Abstract",
+        "venue": "Publication",
+        "doi": "DOI",
+        "year": "Year",
+        "entry_type": "Category",
+    }
+
+    def adjust(self, mapped: MappedFields, raw: RawRecord) -> None:
+        if isinstance(mapped.authors, str):
+            mapped.authors = split_comma_names(mapped.authors)
+        mapped.entry_type = _CATEGORIES.get((mapped.entry_type or "").strip().casefold(), "misc")

@@ -1,18 +1,27 @@
-"""RIS files (Scopus, Web of Science, IEEE, ACM, PubMed, EndNote, Zotero), via rispy.
+"""RIS files (Scopus, Web of Science, IEEE, ACM, PubMed, EndNote, Zotero, Ovid), via rispy.
 
 The file is split into records at ``TY  -`` / ``ER  -`` lines first, so that each record is parsed
 on its own: one broken record is rejected with its line, the others are kept. Tags written with one
 space (``TY - JOUR``, as some databases do) are accepted.
+
+What lies outside the records is accounted for, never counted as a record read: untagged text
+between records (Ovid numbers its records and adds links) is one note with its lines; a tag right
+after an ``ER`` line (Ovid writes ``NL`` there) stays with that record, with a warning; tagged lines
+with a title but no ``TY`` are a record that lost its start tag, rejected with their line. A record
+whose ``ER`` is missing before the next ``TY`` is kept with a warning; only a file that ends inside
+a record is rejected as truncated. A record with a short title (``ST``) only is read with it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 from slr.search.sources import register
 from slr.search.sources.base import (
     MappedFields,
+    RawNote,
     RawRecord,
     RawRejection,
     SourceFormat,
@@ -20,8 +29,11 @@ from slr.search.sources.base import (
 )
 
 _TAG_RE = re.compile(r"^([A-Z][A-Z0-9])\s{1,2}-(?: (.*)|\s*)$")
+# Tags that hold a record's title: one after an ER starts a record whose TY line is missing.
+_TITLE_TAGS = frozenset({"TI", "T1", "CT", "BT", "ST"})
 _TY_RE = re.compile(r"^\s*TY\s{1,2}-", re.MULTILINE)
 
+_BOOK_TYPES = frozenset({"BOOK", "EBOOK", "EDBOOK"})
 _USED = {
     "type_of_reference",
     "title",
@@ -51,6 +63,21 @@ _USED = {
 }
 
 
+@dataclass
+class _Closed:
+    """A record ended by its ER line, kept until the next TY: tags can follow the ER."""
+
+    chunk: list[str]
+    start: int
+    warnings: list[str] = field(default_factory=list)
+    after: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _shown(numbers: Iterable[int], limit: int = 5) -> str:
+    items = list(numbers)
+    return ", ".join(map(str, items[:limit])) + (" ..." if len(items) > limit else "")
+
+
 @register
 class Ris(SourceFormat):
     name = "ris"
@@ -62,12 +89,17 @@ class Ris(SourceFormat):
     def sniff(self, text: str, suffix: str) -> bool:
         return bool(_TY_RE.search(text[:20000]))
 
-    def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection]:
+    def estimate_records(self, text: str) -> int | None:
+        return len(_TY_RE.findall(text))
+
+    def read(self, text: str, file: str) -> Iterator[RawRecord | RawRejection | RawNote]:
         import rispy
 
         row = 0
-        chunk: list[str] = []
+        chunk: list[str] = []  # the open record (after TY, before ER)
         start = 0
+        closed: _Closed | None = None  # the last record ended by ER, kept for tags after it
+        orphans: list[tuple[int, str]] = []  # tagged lines before the first TY
         stray: list[int] = []
         lines = split_lines(text.lstrip("\ufeff"))
         for lineno, line in enumerate(lines, start=1):
@@ -75,32 +107,37 @@ class Ris(SourceFormat):
             tag = m.group(1) if m else None
             value = ((m.group(2) or "").strip()) if m else ""
             if tag == "TY":
-                if chunk:
-                    row += 1
-                    yield RawRejection(
-                        line=start,
-                        row=row,
-                        reason=f"record has no 'ER  -' end tag before the next record at line "
-                        f"{lineno}; the record may be cut short",
+                if chunk:  # no ER before this TY: the record is kept, with a warning
+                    closed = _Closed(chunk, start)
+                    closed.warnings.append(
+                        f"no 'ER  -' end tag before the next record at line {lineno}; the "
+                        "record is kept: check that it is complete"
                     )
+                row, items = self._close(closed, rispy, row)
+                yield from items
+                closed = None
                 chunk, start = [f"TY  - {value}"], lineno
                 continue
             if not chunk:
-                if line.strip():
+                if m and tag != "ER":
+                    if closed is not None:
+                        closed.after.append((lineno, f"{tag}  - {value}"))
+                    else:
+                        orphans.append((lineno, line))
+                elif line.strip():
                     stray.append(lineno)
                 continue
             if tag == "ER":
-                chunk.append("ER  - ")
-                row += 1
-                yield self._parse(rispy, chunk, start, row)
+                closed = _Closed(chunk, start)
                 chunk = []
                 continue
             if m:
                 chunk.append(f"{tag}  - {value}")
-            else:
+            elif len(chunk) > 1 and line.strip():
                 # continuation of a long value (abstracts wrap in some exports)
-                if len(chunk) > 1:
-                    chunk[-1] = f"{chunk[-1]} {line.strip()}"
+                chunk[-1] = f"{chunk[-1]} {line.strip()}"
+        row, items = self._close(closed, rispy, row)
+        yield from items
         if chunk:
             row += 1
             yield RawRejection(
@@ -109,20 +146,64 @@ class Ris(SourceFormat):
                 reason="the file ends inside this record (no 'ER  -' end tag): the file looks "
                 "truncated; export it again",
             )
-        if stray:
+        if orphans:
             row += 1
-            shown = ", ".join(map(str, stray[:5])) + (" ..." if len(stray) > 5 else "")
+            first = orphans[0][0]
             yield RawRejection(
-                line=stray[0],
+                line=first,
                 row=row,
-                reason=f"{len(stray)} line(s) outside any record (lines {shown}); a record "
-                "without its 'TY  -' start tag?",
+                reason=f"{len(orphans)} tagged line(s) before the first 'TY  -' start tag "
+                f"(lines {_shown(n for n, _ in orphans)}): a record without its start tag?",
+            )
+        if stray:
+            yield RawNote(
+                line=stray[0],
+                message=f"{len(stray)} line(s) outside any record ignored (lines "
+                f"{_shown(stray)}): text between records that no tag starts, not a record",
             )
 
+    def _close(
+        self, closed: _Closed | None, rispy: object, row: int
+    ) -> tuple[int, list[RawRecord | RawRejection]]:
+        """The record ended by ER, with the tagged lines that followed its ER."""
+        if closed is None:
+            return row, []
+        items: list[RawRecord | RawRejection] = []
+        after = closed.after
+        if after and any(t.split(" ", 1)[0] in _TITLE_TAGS for _, t in after):
+            # a title after ER starts a new record whose TY line is missing
+            row += 1
+            items.append(self._parse(rispy, closed.chunk, closed.start, row, closed.warnings))
+            row += 1
+            items.append(
+                RawRejection(
+                    line=after[0][0],
+                    row=row,
+                    reason=f"{len(after)} tagged line(s) after the 'ER  -' end tag of the record "
+                    f"at line {closed.start}, with a title: a record without its 'TY  -' start "
+                    "tag?",
+                )
+            )
+            return row, items
+        for lineno, tagged in after:
+            closed.warnings.append(
+                f"tag {tagged[:2]} at line {lineno} follows the record's 'ER  -' end tag; kept "
+                "with this record"
+            )
+        row += 1
+        items.append(
+            self._parse(
+                rispy, closed.chunk + [t for _, t in after], closed.start, row, closed.warnings
+            )
+        )
+        return row, items
+
     @staticmethod
-    def _parse(rispy: object, chunk: list[str], start: int, row: int) -> RawRecord | RawRejection:
+    def _parse(
+        rispy: object, chunk: list[str], start: int, row: int, warnings: list[str]
+    ) -> RawRecord | RawRejection:
         try:
-            entries = rispy.loads("\n".join(chunk) + "\n")  # type: ignore[attr-defined]
+            entries = rispy.loads("\n".join([*chunk, "ER  - "]) + "\n")  # type: ignore[attr-defined]
         except Exception as err:  # rispy raises plain exceptions on odd input
             return RawRejection(line=start, row=row, reason=f"RIS parse error: {err}")
         if len(entries) != 1:
@@ -130,14 +211,14 @@ class Ris(SourceFormat):
         entry = entries[0]
         fields: dict[str, str] = {}
         for key, value in entry.items():
-            if key == "unknown_tag":
+            if key == "unknown_tag" and isinstance(value, dict):
                 for tag, vals in value.items():
                     fields[tag] = "; ".join(str(v) for v in vals)
             elif isinstance(value, list):
                 fields[key] = "\x1f".join(str(v) for v in value)
             else:
                 fields[key] = str(value)
-        return RawRecord(fields=fields, line=start, row=row)
+        return RawRecord(fields=fields, line=start, row=row, warnings=tuple(warnings))
 
     def map_fields(self, raw: RawRecord) -> MappedFields:
         f = raw.fields
@@ -161,8 +242,15 @@ class Ris(SourceFormat):
                 extra[alt] = f[alt]
         if len(urls) > 1:
             extra["urls"] = "; ".join(urls)
+        title = f.get("title") or f.get("primary_title") or f.get("CT")
+        if not title and f.get("type_of_reference") in _BOOK_TYPES:
+            title = f.get("BT") or f.get("secondary_title")
+        for tag, key in (("ST", "short_title"), ("TT", "translated_title")):
+            if not title and f.get(key):
+                title = f[key]
+                extra["title_from"] = f"{tag} ({key.replace('_', ' ')})"
         return MappedFields(
-            title=f.get("title") or f.get("primary_title"),
+            title=title,
             authors=authors,
             author_style="family_given",
             year=f.get("year") or f.get("publication_year") or f.get("date"),
