@@ -137,7 +137,7 @@ def dedupe(
     cannot |= (rule == _DECISION) & (labels == DISTINCT)
     strength = _strength(pt, rule, probability)
     e_idx = np.flatnonzero(edge)
-    report(progress, "dedupe: clustering", 0, 1)
+    report(progress, "dedupe: clustering", 0, len(e_idx))  # counted in matched pairs
     cluster, skipped_edges = cluster_records(
         n,
         pt.i[e_idx],
@@ -145,9 +145,9 @@ def dedupe(
         strength[e_idx],
         pt.i[cannot],
         pt.j[cannot],
-        lambda d, t: report(progress, "dedupe: clustering", d, t),
+        lambda d, t: report(progress, "dedupe: clusters with cannot-links", d, t),
     )
-    report(progress, "dedupe: clustering", 1, 1)
+    report(progress, "dedupe: clustering", len(e_idx), len(e_idx))
 
     def result(x: int, label: Label | None = None, note: str | None = None) -> PairResult:
         return _pair_result(pt, x, rule[x], LABELS[labels[x]], records, probability, label, note)
