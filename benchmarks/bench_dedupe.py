@@ -386,8 +386,8 @@ def main() -> None:
     if args.scale:
         print("\n== scaling (records built from the shared sets' records, see _scale_data.py)")
         print(
-            "(cpu: the process's CPU seconds, close to the wall time it would take on a quiet "
-            "machine; it runs on one core)"
+            "(cpu: the process's CPU seconds, on all cores together; the title similarities use "
+            "every core, the rest one: on a quiet machine the wall time is at most this)"
         )
         print(
             f"{'records':>9} {'seconds':>8} {'cpu s':>8} {'peak MB':>8} {'pairs/rec':>9} "
