@@ -154,3 +154,18 @@ def test_progress_moves_on_every_long_stage():
     assert events["dedupe: keys"][-1][1] == len(records)
     clustering = events["dedupe: clustering"]
     assert clustering[0][0] == 0 and clustering[-1][0] == clustering[-1][1] > 0  # matched pairs
+
+
+def test_cycle_collector_is_left_as_it_was():
+    import gc
+
+    records = ingest_file(FIXTURE / "records.csv").records[:40]
+    assert gc.isenabled()
+    dedupe(records)
+    assert gc.isenabled()  # on again after
+    gc.disable()
+    try:
+        dedupe(records)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
