@@ -8,21 +8,25 @@ screening log. :func:`run_search` runs ingest -> dedupe -> screening state over 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from slr.atomic import atomic_write_text
 from slr.errors import ConfigError, SlrError, ValidationReport, display_path
 from slr.search.dedupe import DedupeResult, Work, dedupe, read_dedupe_decisions
 from slr.search.ingest import ingest_file
 from slr.search.progress import ProgressCallback, report
 from slr.search.records import IngestResult
 from slr.search.screen import Criteria, FinalDecision, ScreeningLog
-from slr.search.snowball import snowball
+from slr.search.snowball import Direction, snowball
+from slr.validation import load_document
+from slr.yamlio import load_yaml, strip_lines
 
 SEARCH_FILE = "search.yaml"
 
@@ -71,6 +75,8 @@ class SearchProject(BaseModel):
 
     @classmethod
     def load(cls, folder: str | Path) -> tuple[SearchProject, Path]:
+        """``search.yaml`` of a project folder (or that file), and the folder; read with the
+        located loader (duplicate keys refused) and validated, every problem with its line."""
         folder = Path(folder)
         path = folder / SEARCH_FILE if folder.is_dir() else folder
         if not path.is_file():
@@ -78,24 +84,7 @@ class SearchProject(BaseModel):
                 f"{display_path(path)}: no {SEARCH_FILE}; a search project folder "
                 "holds search.yaml, the exports, criteria.yaml and the log"
             )
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            line = getattr(getattr(err, "problem_mark", None), "line", None)
-            raise ConfigError(
-                f"{display_path(path)}"
-                f"{':' + str(line + 1) if line is not None else ''}: "
-                f"invalid YAML ({err})"
-            ) from err
-        try:
-            return cls.model_validate(data or {}), path.parent
-        except ValidationError as err:
-            rep = ValidationReport()
-            for e in err.errors():
-                loc = ".".join(str(x) for x in e["loc"])
-                rep.add(path, f"{loc}: {e['msg']}", value=e.get("input"))
-            rep.raise_if_any(SEARCH_FILE)
-            raise  # pragma: no cover
+        return load_document(path, cls, what=SEARCH_FILE), path.parent
 
 
 @dataclass
@@ -126,6 +115,11 @@ class SearchRun:
             for w in self.works
             if (d := self.full_text.get(w.work_id)) is not None and d.decision == "include"
         ]
+
+    def included_papers(self) -> list[dict[str, Any]]:
+        """The included works as the plain dicts the review's corpus receives
+        (:func:`work_as_paper`)."""
+        return [work_as_paper(work, self) for work in self.included_works()]
 
 
 def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) -> SearchRun:
@@ -256,6 +250,54 @@ def included_papers(
         from slr.paths import corpus_dir
 
         folder = corpus_dir(Path(root) if root is not None else None) / "search"
+    yield from run_search(folder).included_papers()
+
+
+def add_snowball_source(
+    folder: str | Path,
+    file: str | Path,
+    *,
+    seed: str,
+    direction: Direction,
+    format: str = "auto",
+) -> Path:
+    """Copy a snowballing export into ``<folder>/snowball/`` and list it in ``search.yaml``.
+
+    The project is run first to check that ``seed`` belongs to an included work and that the
+    new export parses; ``search.yaml`` is rewritten (atomically) only when both hold.
+    """
+    from slr.search.ingest import id_prefix_for
+
+    project, folder = SearchProject.load(folder)
     run = run_search(folder)
-    for work in run.included_works():
-        yield work_as_paper(work, run)
+    included = {rid for w in run.included_works() for rid in w.record_ids}
+    snowball(
+        file,
+        seed=seed,
+        direction=direction,
+        format=None if format == "auto" else format,
+        included_ids=included,
+    )  # parses it: bad files fail before anything is written
+    dest_dir = folder / "snowball"
+    dest = dest_dir / Path(file).name
+    if dest.exists():
+        raise ConfigError(f"{display_path(dest)} exists; rename the export before adding it")
+    data = strip_lines(load_yaml(folder / SEARCH_FILE))
+    data["snowball"] = list(data.get("snowball") or []) + [
+        {
+            "file": f"snowball/{dest.name}",
+            "format": format,
+            "direction": direction,
+            "seed": seed,
+            "id_prefix": f"{direction[0]}{id_prefix_for(dest)}",
+        }
+    ]
+    SearchProject.model_validate(data)
+    dest_dir.mkdir(exist_ok=True)
+    shutil.copyfile(file, dest)
+    text = "# The review's search as data; `slr search run` runs the pipeline over it.\n"
+    atomic_write_text(
+        folder / SEARCH_FILE,
+        text + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
+    )
+    return dest
