@@ -30,10 +30,13 @@ _RAISE: Any = object()
 
 
 def close_matches(name: str, choices: Sequence[str], *, limit: int = 3) -> list[str]:
-    """The choices closest to ``name`` (rapidfuzz's WRatio of at least 60), best first."""
+    """The choices closest to ``name``, best first: rapidfuzz's WRatio of at least 60, and
+    within 10 points of the best (so a near-exact match is not drowned by loose ones)."""
     from rapidfuzz import process
 
-    return [m for m, score, _ in process.extract(name, list(choices), limit=limit) if score >= 60]
+    found = process.extract(name, list(choices), limit=limit)
+    best = max((score for _, score, _ in found), default=0.0)
+    return [m for m, score, _ in found if score >= max(60.0, best - 10.0)]
 
 
 def did_you_mean(name: str, choices: Sequence[str], *, limit: int = 3) -> str:
@@ -80,7 +83,7 @@ class Registry(Generic[T]):
         self._skip = frozenset(skip)
         self._key = key
         self._describe = describe
-        self._fallback = fallback
+        self._fallbacks = [fallback] if fallback is not None else []
         self._identity = identity or _self
         self._hint = hint
         self._entries: dict[str, T] = {}
@@ -98,6 +101,10 @@ class Registry(Generic[T]):
             raise ConfigError(f"{self.kind} {name!r} is registered twice")
         self._entries[name] = entry
         return entry
+
+    def add_fallback(self, fallback: Callable[[str], T | None]) -> None:
+        """Let ``fallback`` make an entry for a name no entry has (``pass@k`` for any k)."""
+        self._fallbacks.append(fallback)
 
     def alias(self, alias: str, name: str) -> None:
         """Let ``alias`` (under ``key``) find the entry ``name``."""
@@ -148,7 +155,11 @@ class Registry(Generic[T]):
                 return entry
         if wanted in self._aliases:
             return self._entries.get(self._aliases[wanted])
-        return self._fallback(name) if self._fallback is not None else None
+        for fallback in self._fallbacks:
+            made = fallback(name)
+            if made is not None:
+                return made
+        return None
 
     def get(self, name: str, default: Any = _RAISE) -> T:
         """The entry called ``name``; an unknown name is a ConfigError with the closest names

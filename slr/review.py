@@ -16,20 +16,32 @@ once; a combination ('L-Adapter + T-Adapter') is one method use of its own, with
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from slr.corpus import frames
 from slr.corpus.load import Corpus, load_corpus
-from slr.corpus.terms import parse_gpu_label
 from slr.errors import ConfigError
 from slr.paths import project_root
 from slr.taxonomy import Taxonomy, load_taxonomy
 
+QUERY_COLUMNS = {
+    "paper": "paper_id",
+    "family": "family",
+    "method": "method",
+    "task": "task",
+    "task_type": "task_type",
+    "architecture": "architecture",
+    "model": "model",
+    "year": "year",
+    "venue": "venue",
+}
+
 if TYPE_CHECKING:
-    from slr.agreement import Agreement
     from slr.corpus.schema import Decisions
     from slr.search.project import SearchRun
 
@@ -69,85 +81,17 @@ class Review:
     @cached_property
     def papers(self) -> pd.DataFrame:
         """One row per paper (included ones and those only the earlier pass coded)."""
-        rows = []
-        coded = {c.paper_id for c in self.corpus.codings}
-        for p in self.corpus.papers:
-            v = self.taxonomy.venue(p.venue)
-            rows.append(
-                {
-                    "paper_id": p.paper_id,
-                    "title": p.title,
-                    "venue": p.venue,
-                    "venue_type": v.type,
-                    "year": p.year,
-                    "included": p.included,
-                    "coded": p.paper_id in coded,
-                    "doi": p.doi or None,
-                    "url": p.url or None,
-                }
-            )
-        frame = pd.DataFrame(rows)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return frames.papers_frame(self.taxonomy, self.corpus)
 
     @cached_property
     def codings(self) -> pd.DataFrame:
         """One row per v3 coding (paper x SE task); list columns hold methods, models, datasets."""
-        paper = self.papers.set_index("paper_id")
-        rows = []
-        for c in self.corpus.codings:
-            t = self.taxonomy.task(c.task)
-            rows.append(
-                {
-                    "coding_id": c.coding_id,
-                    "paper_id": c.paper_id,
-                    "task": c.task,
-                    "task_abbreviation": t.abbreviation,
-                    "task_type": t.type,
-                    "methods": list(c.methods),
-                    "models": list(c.models),
-                    "architectures": list(c.architectures),
-                    "datasets": list(c.datasets),
-                    "year": paper.at[c.paper_id, "year"],
-                    "venue": paper.at[c.paper_id, "venue"],
-                    "source": c.source,
-                }
-            )
-        return pd.DataFrame(rows)
+        return frames.codings_frame(self.taxonomy, self.corpus, self.papers)
 
     @cached_property
     def methods(self) -> pd.DataFrame:
         """One row per paper x SE task x PEFT method use (the exploded v3 coding)."""
-        rows = []
-        for c in self.codings.itertuples(index=False):
-            for use in c.methods:
-                comps = [x.strip() for x in use.split(" + ")]
-                fams = {self.taxonomy.method(x).family for x in comps}
-                family = fams.pop() if len(fams) == 1 else "hybrid"
-                rows.append(
-                    {
-                        "paper_id": c.paper_id,
-                        "coding_id": c.coding_id,
-                        "task": c.task,
-                        "task_abbreviation": c.task_abbreviation,
-                        "task_type": c.task_type,
-                        "method": use,
-                        "components": comps,
-                        "combination": len(comps) > 1,
-                        "family": family,
-                        "root_method": self.taxonomy.root_method(comps[0])
-                        if len(comps) == 1
-                        else use,
-                        "architectures": c.architectures,
-                        "models": c.models,
-                        "datasets": c.datasets,
-                        "year": c.year,
-                        "venue": c.venue,
-                    }
-                )
-        frame = pd.DataFrame(rows)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return frames.methods_frame(self.taxonomy, self.codings)
 
     def exploded(self, dims: set[str] | list[str]) -> pd.DataFrame:
         """``methods`` with one row per architecture and/or model when those are asked for."""
@@ -161,102 +105,109 @@ class Review:
     @cached_property
     def models(self) -> pd.DataFrame:
         """One row per coding x base model, with the model's family, architecture and size."""
-        rows = []
-        for c in self.codings.itertuples(index=False):
-            for name in c.models:
-                m = self.taxonomy.model(name)
-                rows.append(
-                    {
-                        "paper_id": c.paper_id,
-                        "coding_id": c.coding_id,
-                        "task": c.task,
-                        "model": m.name,
-                        "model_family": m.family,
-                        "architecture": m.architecture,
-                        "params": m.params,
-                        "hub_id": m.hub_id,
-                        "year": c.year,
-                    }
-                )
-        return pd.DataFrame(rows)
+        return frames.models_frame(self.taxonomy, self.codings)
 
     @cached_property
     def datasets(self) -> pd.DataFrame:
-        rows = [
-            {"paper_id": c.paper_id, "coding_id": c.coding_id, "task": c.task, "dataset": d}
-            for c in self.codings.itertuples(index=False)
-            for d in c.datasets
-        ]
-        return pd.DataFrame(rows, columns=["paper_id", "coding_id", "task", "dataset"])
+        return frames.datasets_frame(self.codings)
 
     @cached_property
     def early(self) -> pd.DataFrame:
         """The earlier coding pass, one row per its row, normalised list columns included."""
-        rows = []
-        for e in self.corpus.early:
-            t = self.taxonomy.task(e.task)
-            d = e.model_dump()
-            d["task_type"] = t.type
-            rows.append(d)
-        frame = pd.DataFrame(rows)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return frames.early_frame(self.taxonomy, self.corpus)
 
     @cached_property
     def gpus(self) -> pd.DataFrame:
         """One row per earlier-pass coding x GPU mention: gpu, count, memory_gb, alternative."""
-        rows = []
-        for e in self.corpus.early:
-            for label in e.gpus:
-                parsed = parse_gpu_label(label)
-                assert parsed is not None  # validated on load
-                gpu, count, mem, alt = parsed
-                rows.append(
-                    {
-                        "coding_id": e.coding_id,
-                        "paper_id": e.paper_id,
-                        "task": e.task,
-                        "gpu": gpu,
-                        "gpu_count": count,
-                        "memory_gb": mem,
-                        "alternative": alt,
-                    }
-                )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "coding_id",
-                "paper_id",
-                "task",
-                "gpu",
-                "gpu_count",
-                "memory_gb",
-                "alternative",
-            ],
-        )
+        return frames.gpus_frame(self.corpus)
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        return pd.DataFrame([f.model_dump() for f in self.corpus.findings])
+        return frames.findings_frame(self.corpus)
 
     # -- queries ----------------------------------------------------------------------------------
     def query(
         self, *, include_variants: bool = True, explode: tuple[str, ...] = (), **filters: Any
     ) -> pd.DataFrame:
-        """Method uses matching every filter (see :func:`slr.query.query`).
+        """Method uses matching every filter (values may be a single value or a list).
 
         Filters: paper, family, method, task, task_type, architecture, model, year, venue.
-        ``method="LoRA"`` matches LoRA's variants too unless ``include_variants=False``.
+        Names are matched as the taxonomy knows them (synonyms, and task abbreviations such as
+        ``"CSum"``); numbers may be given as strings (``year="2023"``). ``method="LoRA"`` matches
+        LoRA's variants too (QLoRA, AdaLoRA...) unless ``include_variants=False``, and matches
+        combinations that contain it. A value that no method use has is refused with the values
+        there are (an empty result means only that the filters exclude each other).
+        Rows are method uses; filtering (or ``explode``-ing) by architecture or model gives one
+        row per method use x architecture or model.
         """
-        from slr.query import query
+        unknown = set(filters) - set(QUERY_COLUMNS)
+        if unknown:
+            raise ConfigError(
+                f"unknown filter(s) {sorted(unknown)}; use: {', '.join(QUERY_COLUMNS)}"
+            )
+        frame = self.exploded(set(filters) | set(explode))
+        mask = pd.Series(True, index=frame.index)
+        for key, value in filters.items():
+            values = list(value) if isinstance(value, list | tuple | set) else [value]
+            if key == "method":
+                wanted: set[str] = set()
+                for v in values:
+                    name = self.taxonomy.method(str(v)).name
+                    wanted |= set(self.taxonomy.variants_of(name)) if include_variants else {name}
+                used = {c for comps in frame["components"] for c in comps}
+                if not wanted & used:
+                    raise ConfigError(
+                        f"no method use of {', '.join(map(repr, values))} in the corpus; "
+                        f"methods used: {', '.join(sorted(used))}"
+                    )
+                mask &= frame["components"].map(lambda comps, w=wanted: bool(w & set(comps)))
+                continue
+            col = QUERY_COLUMNS[key]
+            canon = [self._canonical(key, v) for v in values]
+            present = set(frame[col].dropna())
+            absent = [v for v, c in zip(values, canon, strict=True) if c not in present]
+            if absent:
+                known = ", ".join(str(x) for x in sorted(present, key=_natural))
+                raise ConfigError(
+                    f"no method use has {key} {', '.join(map(repr, absent))}; {key} values in "
+                    f"the corpus: {known}"
+                )
+            mask &= frame[col].isin(canon)
+        return frame[mask].reset_index(drop=True)
 
-        return query(self, include_variants=include_variants, explode=explode, **filters)
+    def _canonical(self, key: str, value: Any) -> Any:
+        text = str(value).strip()
+        if key == "task":
+            by_abbreviation = self.taxonomy.task_by_abbreviation(text)
+            return by_abbreviation.name if by_abbreviation else self.taxonomy.task(text).name
+        kinds = {"model": "model", "venue": "venue", "architecture": "architecture"}
+        if key in kinds:
+            return getattr(self.taxonomy, kinds[key])(text).name
+        if key == "family":
+            self.taxonomy.methods_in_family(text)
+            return text.casefold()
+        if key == "task_type" and text not in ("generative", "non-generative", "mixed"):
+            raise ConfigError(
+                f"unknown task type '{value}'; use generative, non-generative or mixed"
+            )
+        if key == "year":
+            try:
+                return int(text)
+            except ValueError:
+                raise ConfigError(f"year {value!r} is not a number; write e.g. year=2023") from None
+        if key == "paper":
+            return text.upper()
+        return text
 
     def crosstab(self, rows: str, columns: str, **filters: Any) -> pd.DataFrame:
         """Counts of method uses by two dimensions (e.g. ``crosstab("family", "architecture")``)."""
-        from slr.query import crosstab
-
-        return crosstab(self, rows, columns, **filters)
+        frame = self.query(explode=(rows, columns), **filters)
+        for dim in (rows, columns):
+            if dim not in frame.columns:
+                raise ConfigError(
+                    f"cannot cross-tabulate by '{dim}'; use one of: {', '.join(QUERY_COLUMNS.values())}"
+                )
+        return pd.crosstab(frame[rows], frame[columns])
 
     # -- the other stages' data, each loaded once, on first use ---------------------------------
     @cached_property
@@ -298,13 +249,6 @@ class Review:
 
         path = self.corpus.folder / "decisions.yaml"
         return load_decisions(path)[0] if path.exists() else None
-
-    @cached_property
-    def agreement(self) -> Agreement:
-        """Agreement between the earlier and the canonical coding pass."""
-        from slr.agreement import coding_agreement
-
-        return coding_agreement(self)
 
     # -- graph --------------------------------------------------------------------------------------
     def graph(self) -> Any:
@@ -353,6 +297,11 @@ class Review:
             f"distinct methods, {self.codings['task'].nunique()} SE tasks; earlier pass: "
             f"{len(self.early)} rows; findings: {len(self.findings)} ({open_findings} open)"
         )
+
+
+def _natural(value: Any) -> tuple[Any, ...]:
+    """Sort key: 'P3' before 'P29', numbers as numbers."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(value)))
 
 
 def _bump(g: Any, a: tuple[str, str], b: tuple[str, str]) -> None:

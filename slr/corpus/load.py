@@ -105,6 +105,26 @@ def load_corpus(folder: Path | None = None, taxonomy: Taxonomy | None = None) ->
     )
 
 
+def load_papers(folder: Path | None = None) -> list[Paper]:
+    """The papers of ``corpus/papers.csv`` alone, typed and validated (every problem of the file
+    reported together), without the codings or the taxonomy: for the stages that only need to
+    know which papers there are (the claims of ``corpus/claims.yaml`` name them)."""
+    path = (folder or corpus_dir()) / "papers.csv"
+    report = ValidationReport()
+    papers = read_table(path, Paper, report)
+    _unique(report, path, ((ln, p.paper_id) for ln, p in papers), "paper_id")
+    report.raise_if_any("corpus")
+    return [p for _, p in papers]
+
+
+def included_paper_ids(folder: Path | None = None) -> set[str] | None:
+    """IDs of the review's included papers (``corpus/papers.csv``), or None without the file."""
+    path = (folder or corpus_dir()) / "papers.csv"
+    if not path.exists():
+        return None
+    return {p.paper_id for p in load_papers(folder) if p.included}
+
+
 def _unique(
     report: ValidationReport, path: Path, items: Iterable[tuple[int, str]], column: str
 ) -> None:

@@ -108,7 +108,9 @@ def plot_taxonomy_tree(frame: pd.DataFrame) -> Figure:
 # --- agreement between the coding passes -------------------------------------------------------------
 def compute_coding_agreement(review: Review) -> pd.DataFrame:
     """Per field: how many compared items the two coding passes agree and disagree on."""
-    s = review.agreement.summary
+    from slr.agreement import coding_agreement
+
+    s = coding_agreement(review).summary
     rows = []
     for r in s.itertuples(index=False):
         rows.append({"field": r.field, "level": r.level, "outcome": "agree", "count": int(r.agree)})

@@ -8,10 +8,10 @@ the :class:`BuildContext`. The report shows the sections in the outline's order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
@@ -21,8 +21,19 @@ from slr.report.html import Section, details, figure, table
 from slr.report.outline import OUTLINE, heading
 
 if TYPE_CHECKING:
-    from slr.figures.base import FigureSpec
     from slr.review import Review
+
+
+class FigureInfo(Protocol):
+    """What a section shows of a figure (a :class:`slr.figures.base.FigureSpec` has it; the
+    report does not import the figures: they name the section they are shown in)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def caption(self) -> str: ...
+    @property
+    def section(self) -> str: ...
 
 
 @dataclass
@@ -31,7 +42,7 @@ class BuildContext:
 
     out: Path
     figures: dict[str, dict[str, Path]] = field(default_factory=dict)
-    specs: dict[str, FigureSpec] = field(default_factory=dict)
+    specs: Mapping[str, FigureInfo] = field(default_factory=dict)
     tables: dict[str, Path] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # paper id -> "title (venue year)"
 

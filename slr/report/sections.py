@@ -95,7 +95,9 @@ def figures_section(review: Review, ctx: BuildContext) -> Section:
 
 @report_section("agreement")
 def agreement_section(review: Review, ctx: BuildContext) -> Section:
-    a = review.agreement
+    from slr.agreement import coding_agreement
+
+    a = coding_agreement(review)
     ctx.write_table("agreement_summary", a.summary)
     ctx.write_table("agreement_disagreements", a.disagreements)
     ctx.write_table("agreement_unmatched", a.unmatched)
