@@ -138,14 +138,7 @@ def list_terms(
     for frag in terms.list_fragments(cell):
         got = res.resolve(kind, frag, row, column, row_id, applied)
         if got is None:
-            label, rest = terms.split_label(frag)
-            if label is not None:
-                if res.tax.vocab["methods"].resolve(label) and rest:
-                    got = res.resolve(kind, rest, row, column, row_id, applied)  # 'LoRA: QWen-14B'
-                elif res.tax.vocab[kind].resolve(label):
-                    got = [
-                        res.tax.vocab[kind].resolve(label) or label
-                    ]  # 'RoBERTa-base: for GLUE...'
+            got = _labelled(res, kind, frag, row, column, row_id, applied)
         if got is None:
             res.unknown(kind, frag, row, column, row_id)
             continue
@@ -153,6 +146,27 @@ def list_terms(
             if g not in out:
                 out.append(g)
     return out
+
+
+def _labelled(
+    res: TermResolver,
+    kind: str,
+    frag: str,
+    row: src.SourceRow,
+    column: str,
+    row_id: str,
+    applied: list[str],
+) -> list[str] | None:
+    """A fragment 'label: text': the text when the label is a method ('LoRA: QWen-14B'), the
+    label when it is a term itself ('RoBERTa-base: for GLUE...'), else None."""
+    label, rest = terms.split_label(frag)
+    if label is None:
+        return None
+    if res.tax.vocab["methods"].resolve(label) and rest:
+        return res.resolve(kind, rest, row, column, row_id, applied)
+    if res.tax.vocab[kind].resolve(label):
+        return [res.tax.vocab[kind].resolve(label) or label]
+    return None
 
 
 def dataset_terms(tax: Taxonomy, text: str) -> list[str]:

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from slr.search.dedupe import Work
     from slr.search.project import SearchRun
+    from slr.search.records import IngestResult
     from slr.search.screen import FinalDecision
 
 COLUMNS = ["arm", "stage", "box", "reason", "source", "count"]
@@ -57,16 +59,17 @@ BOX_TITLES = {
 }
 
 
-def compute_prisma(run: SearchRun) -> pd.DataFrame:
-    """Every number of the PRISMA 2020 diagram, computed from the run's data."""
-    import pandas as pd
+class _Rows:
+    """The diagram's numbers of one arm, in the order they are counted."""
 
-    rows: list[dict[str, object]] = []
+    def __init__(self, arm: str) -> None:
+        self.arm = arm
+        self.rows: list[dict[str, object]] = []
 
-    def add(arm: str, stage: str, box: str, count: int, reason: str = "", source: str = "") -> None:
-        rows.append(
+    def add(self, stage: str, box: str, count: int, reason: str = "", source: str = "") -> None:
+        self.rows.append(
             {
-                "arm": arm,
+                "arm": self.arm,
                 "stage": stage,
                 "box": box,
                 "reason": reason,
@@ -75,85 +78,112 @@ def compute_prisma(run: SearchRun) -> pd.DataFrame:
             }
         )
 
+
+def compute_prisma(run: SearchRun) -> pd.DataFrame:
+    """Every number of the PRISMA 2020 diagram, computed from the run's data."""
+    import pandas as pd
+
     db_ids = {r.record_id for r in run.ingested.records}
-    records = {r.record_id: r for r in run.dedupe.records}
-    arm_of_work = {
-        w.work_id: "databases" if any(rid in db_ids for rid in w.record_ids) else "other"
-        for w in run.works
-    }
-    criteria = run.criteria
+    rows: list[dict[str, object]] = []
     for arm, result in (("databases", run.ingested), ("other", run.snowballed)):
         if arm == "other" and not result.files:
             continue
-        by_source: dict[str, int] = {}
-        for stats in result.files:
-            label = stats.source if arm == "databases" else _snowball_label(stats.source)
-            by_source[label] = by_source.get(label, 0) + stats.read
-        for source, n in by_source.items():
-            add(arm, "identification", "records_identified", n, source=source)
-        works = [w for w in run.works if arm_of_work[w.work_id] == arm]
-        arm_records = [rid for rid in records if (rid in db_ids) == (arm == "databases")]
-        duplicates = len(arm_records) - len(works)
-        add(arm, "identification", "duplicates_removed", duplicates)
-        versions = sum(
-            1 for w in works if w.preprint_ids and len(w.preprint_ids) < len(w.record_ids)
-        )
-        if versions:
-            add(
-                arm,
-                "identification",
-                "duplicates_removed",
-                versions,
-                reason="works with preprint and published versions linked",
-            )
-        unreadable = sum(s.rejected for s in result.files)
-        add(arm, "identification", "unreadable_removed", unreadable)
-
-        ta = {w.work_id: run.title_abstract.get(w.work_id) for w in works}
-        ft = {w.work_id: run.full_text.get(w.work_id) for w in works}
-        add(arm, "screening", "records_screened", len(works))
-        excluded = [d for d in ta.values() if d is not None and d.decision == "exclude"]
-        add(arm, "screening", "records_excluded", len(excluded))
-        for reason, n in _reasons(excluded, criteria.label).items():
-            add(arm, "screening", "records_excluded", n, reason=reason)
-        awaiting = sum(1 for d in ta.values() if d is None or d.decision == "maybe")
-        conflicts = sum(1 for d in ta.values() if d is not None and d.decision == "conflict")
-        if awaiting:
-            add(arm, "screening", "records_awaiting_screening", awaiting)
-        if conflicts:
-            add(arm, "screening", "screening_conflicts", conflicts)
-        sought = [wid for wid, d in ta.items() if d is not None and d.decision == "include"]
-        not_ta_included = [wid for wid, d in ft.items() if d is not None and wid not in sought]
-        if not_ta_included:
-            raise SlrError(
-                f"{len(not_ta_included)} work(s) have a full-text decision but were not "
-                f"included at title/abstract (e.g. {not_ta_included[0]}); record the "
-                "title/abstract decision first"
-            )
-        add(arm, "screening", "reports_sought", len(sought))
-        ft_sought = [ft[w] for w in sought]
-        not_retrieved = sum(1 for d in ft_sought if d is not None and d.decision == "not_retrieved")
-        add(arm, "screening", "reports_not_retrieved", not_retrieved)
-        pending = sum(1 for d in ft_sought if d is None or d.decision in ("maybe", "conflict"))
-        add(arm, "screening", "reports_assessed", len(sought) - not_retrieved - pending)
-        ft_excluded = [d for d in ft_sought if d is not None and d.decision == "exclude"]
-        add(arm, "screening", "reports_excluded", len(ft_excluded))
-        for reason, n in _reasons(ft_excluded, criteria.label).items():
-            add(arm, "screening", "reports_excluded", n, reason=reason)
-        if pending:
-            add(arm, "screening", "reports_awaiting_assessment", pending)
-        included = [
-            w for w in works if (d := ft.get(w.work_id)) is not None and d.decision == "include"
+        out = _Rows(arm)
+        works = [
+            w
+            for w in run.works
+            if any(rid in db_ids for rid in w.record_ids) == (arm == "databases")
         ]
-        add(arm, "included", "studies_included", len(included))
-        reports = sum(
-            1 + int(bool(w.preprint_ids) and len(w.preprint_ids) < len(w.record_ids))
-            for w in included
-        )
-        add(arm, "included", "reports_included", reports)
+        _identification(out, run, result, works, db_ids)
+        sought = _screening(out, run, works)
+        _assessment(out, run, sought)
+        _included(out, run, works)
+        rows += out.rows
     frame = pd.DataFrame(rows, columns=COLUMNS)
     _check_balance(frame)
     return frame
+
+
+def _identification(
+    out: _Rows, run: SearchRun, result: IngestResult, works: list[Work], db_ids: set[str]
+) -> None:
+    """Records identified per source; duplicates and unreadable records removed."""
+    by_source: dict[str, int] = {}
+    for stats in result.files:
+        label = stats.source if out.arm == "databases" else _snowball_label(stats.source)
+        by_source[label] = by_source.get(label, 0) + stats.read
+    for source, n in by_source.items():
+        out.add("identification", "records_identified", n, source=source)
+    records = {r.record_id for r in run.dedupe.records}
+    arm_records = [rid for rid in records if (rid in db_ids) == (out.arm == "databases")]
+    out.add("identification", "duplicates_removed", len(arm_records) - len(works))
+    versions = sum(1 for w in works if _has_versions(w))
+    if versions:
+        out.add(
+            "identification",
+            "duplicates_removed",
+            versions,
+            reason="works with preprint and published versions linked",
+        )
+    out.add("identification", "unreadable_removed", sum(s.rejected for s in result.files))
+
+
+def _screening(out: _Rows, run: SearchRun, works: list[Work]) -> list[str]:
+    """Title/abstract screening; returns the works sought for retrieval."""
+    ta = {w.work_id: run.title_abstract.get(w.work_id) for w in works}
+    ft = {w.work_id: run.full_text.get(w.work_id) for w in works}
+    out.add("screening", "records_screened", len(works))
+    excluded = [d for d in ta.values() if d is not None and d.decision == "exclude"]
+    out.add("screening", "records_excluded", len(excluded))
+    for reason, n in _reasons(excluded, run.criteria.label).items():
+        out.add("screening", "records_excluded", n, reason=reason)
+    awaiting = sum(1 for d in ta.values() if d is None or d.decision == "maybe")
+    conflicts = sum(1 for d in ta.values() if d is not None and d.decision == "conflict")
+    if awaiting:
+        out.add("screening", "records_awaiting_screening", awaiting)
+    if conflicts:
+        out.add("screening", "screening_conflicts", conflicts)
+    sought = [wid for wid, d in ta.items() if d is not None and d.decision == "include"]
+    not_ta_included = [wid for wid, d in ft.items() if d is not None and wid not in sought]
+    if not_ta_included:
+        raise SlrError(
+            f"{len(not_ta_included)} work(s) have a full-text decision but were not "
+            f"included at title/abstract (e.g. {not_ta_included[0]}); record the "
+            "title/abstract decision first"
+        )
+    return sought
+
+
+def _assessment(out: _Rows, run: SearchRun, sought: list[str]) -> None:
+    """Reports sought, not retrieved, assessed and excluded at full text."""
+    out.add("screening", "reports_sought", len(sought))
+    ft_sought = [run.full_text.get(w) for w in sought]
+    not_retrieved = sum(1 for d in ft_sought if d is not None and d.decision == "not_retrieved")
+    out.add("screening", "reports_not_retrieved", not_retrieved)
+    pending = sum(1 for d in ft_sought if d is None or d.decision in ("maybe", "conflict"))
+    out.add("screening", "reports_assessed", len(sought) - not_retrieved - pending)
+    ft_excluded = [d for d in ft_sought if d is not None and d.decision == "exclude"]
+    out.add("screening", "reports_excluded", len(ft_excluded))
+    for reason, n in _reasons(ft_excluded, run.criteria.label).items():
+        out.add("screening", "reports_excluded", n, reason=reason)
+    if pending:
+        out.add("screening", "reports_awaiting_assessment", pending)
+
+
+def _included(out: _Rows, run: SearchRun, works: list[Work]) -> None:
+    """Studies included, and their reports (a preprint and its published version are two)."""
+    included = [
+        w
+        for w in works
+        if (d := run.full_text.get(w.work_id)) is not None and d.decision == "include"
+    ]
+    out.add("included", "studies_included", len(included))
+    out.add("included", "reports_included", sum(1 + int(_has_versions(w)) for w in included))
+
+
+def _has_versions(work: Work) -> bool:
+    """A work whose preprint and published version were both found."""
+    return bool(work.preprint_ids) and len(work.preprint_ids) < len(work.record_ids)
 
 
 def _snowball_label(source: str) -> str:

@@ -7,7 +7,8 @@ included bands); saving it is the figure renderer's (:func:`slr.figures.base.wri
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from slr.errors import SlrError
 from slr.search.prisma import BOX_TITLES
@@ -67,107 +68,145 @@ def _arm_texts(frame: pd.DataFrame, arm: str, width: int) -> dict[str, tuple[str
     }
 
 
-def plot_prisma(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
-    """Draw the PRISMA 2020 flow diagram of a :func:`compute_prisma` table."""
-    import matplotlib
+ROWS = ["identification", "screening", "sought", "assessed"]
+_LINE_H, _PAD, _VGAP, _HEAD_H = 0.15, 0.24, 0.42, 0.4
+_COL_W, _GAP, _LEFT0 = 3.5, 0.45, 0.7
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch
 
-    arms = [a for a in ("databases", "other") if a in set(frame["arm"])]
-    if not arms:
-        raise SlrError("the PRISMA table is empty; run the pipeline on a search project first")
-    frame = frame.assign(source=frame["source"].map(_pretty))
-    width_chars = 50
-    texts = {arm: _arm_texts(frame, arm, width_chars) for arm in arms}
-    order = ["identification", "screening", "sought", "assessed"]
-    line_h, pad, vgap = 0.15, 0.24, 0.42
+def _height(text: str) -> float:
+    return _PAD + _LINE_H * (text.count("\n") + 1)
 
-    def height(text: str) -> float:
-        return pad + line_h * (text.count("\n") + 1)
 
-    row_h = {r: max(height(t) for arm in arms for t in texts[arm][r]) for r in order}
-    studies = int(
-        frame[(frame["box"] == "studies_included") & (frame["reason"] == "")]["count"].sum()
-    )
-    reports = int(
-        frame[(frame["box"] == "reports_included") & (frame["reason"] == "")]["count"].sum()
-    )
-    included_text = (
-        f"Studies included in review (n = {studies})\nReports of included studies (n = {reports})"
-    )
-    row_h["included"] = height(included_text)
-    head_h = 0.4
-    total_h = head_h + 0.3 + sum(row_h.values()) + vgap * len(row_h) + 0.2
-    col_w, gap, left0 = 3.5, 0.45, 0.7
-    fig_w = left0 + len(arms) * (2 * col_w + gap) + (len(arms) - 1) * 0.5 + 0.2
-    fig, ax = plt.subplots(figsize=(fig_w, total_h))
-    ax.set_xlim(0, fig_w)
-    ax.set_ylim(0, total_h)
-    ax.axis("off")
+def _included_total(frame: pd.DataFrame, box: str) -> int:
+    return int(frame[(frame["box"] == box) & (frame["reason"] == "")]["count"].sum())
 
-    def box(x: float, top: float, h: float, text: str, fc: str = "white") -> None:
-        ax.add_patch(
-            FancyBboxPatch(
-                (x, top - h), col_w, h, boxstyle="round,pad=0.02", fc=fc, ec="black", lw=1.0
-            )
+
+@dataclass
+class _Layout:
+    """Where every box goes: the texts of each arm, the height and top of each row."""
+
+    arms: list[str]
+    texts: dict[str, dict[str, tuple[str, str]]]
+    included_text: str
+    row_h: dict[str, float]
+    tops: dict[str, float]
+    total_h: float
+    fig_w: float
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, arms: list[str]) -> _Layout:
+        texts = {arm: _arm_texts(frame, arm, 50) for arm in arms}
+        row_h = {r: max(_height(t) for arm in arms for t in texts[arm][r]) for r in ROWS}
+        included_text = (
+            f"Studies included in review (n = {_included_total(frame, 'studies_included')})\n"
+            f"Reports of included studies (n = {_included_total(frame, 'reports_included')})"
         )
-        ax.text(x + 0.1, top - 0.12, text, ha="left", va="top", fontsize=8.2)
+        row_h["included"] = _height(included_text)
+        total_h = _HEAD_H + 0.3 + sum(row_h.values()) + _VGAP * len(row_h) + 0.2
+        fig_w = _LEFT0 + len(arms) * (2 * _COL_W + _GAP) + (len(arms) - 1) * 0.5 + 0.2
+        tops: dict[str, float] = {}
+        y = total_h - _HEAD_H - 0.3
+        for r in [*ROWS, "included"]:
+            tops[r] = y
+            y -= row_h[r] + _VGAP
+        return cls(arms, texts, included_text, row_h, tops, total_h, fig_w)
 
-    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
-        ax.annotate(
+
+class _Canvas:
+    """Rounded boxes with text, and arrows, on one axes."""
+
+    def __init__(self, ax: Any) -> None:
+        self.ax = ax
+
+    def patch(self, x: float, y: float, w: float, h: float, fc: str, lw: float = 1.0) -> None:
+        from matplotlib.patches import FancyBboxPatch
+
+        self.ax.add_patch(
+            FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=fc, ec="black", lw=lw)
+        )
+
+    def box(self, x: float, top: float, h: float, text: str, fc: str = "white") -> None:
+        self.patch(x, top - h, _COL_W, h, fc)
+        self.ax.text(x + 0.1, top - 0.12, text, ha="left", va="top", fontsize=8.2)
+
+    def arrow(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.ax.annotate(
             "",
             xy=(x1, y1),
             xytext=(x0, y0),
             arrowprops={"arrowstyle": "-|>", "lw": 1.0, "color": "black"},
         )
 
-    tops: dict[str, float] = {}
-    y = total_h - head_h - 0.3
-    for r in [*order, "included"]:
-        tops[r] = y
-        y -= row_h[r] + vgap
+
+def plot_prisma(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Draw the PRISMA 2020 flow diagram of a :func:`compute_prisma` table."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    arms = [a for a in ("databases", "other") if a in set(frame["arm"])]
+    if not arms:
+        raise SlrError("the PRISMA table is empty; run the pipeline on a search project first")
+    layout = _Layout.of(frame.assign(source=frame["source"].map(_pretty)), arms)
+    fig, ax = plt.subplots(figsize=(layout.fig_w, layout.total_h))
+    ax.set_xlim(0, layout.fig_w)
+    ax.set_ylim(0, layout.total_h)
+    ax.axis("off")
+    canvas = _Canvas(ax)
     for k, arm in enumerate(arms):
-        x_main = left0 + k * (2 * col_w + gap + 0.5)
-        x_side = x_main + col_w + gap
-        head = (
-            "Identification of studies via databases and registers"
-            if arm == "databases"
-            else "Identification of studies via other methods"
-        )
-        ax.add_patch(
-            FancyBboxPatch(
-                (x_main, total_h - head_h - 0.1),
-                2 * col_w + gap,
-                head_h,
-                boxstyle="round,pad=0.02",
-                fc="#f2c94c" if arm == "databases" else "#d9d9d9",
-                ec="black",
-                lw=1.0,
+        _draw_arm(canvas, layout, k, arm)
+    canvas.box(
+        _LEFT0, layout.tops["included"], layout.row_h["included"], layout.included_text, "#e8f4e8"
+    )
+    _draw_bands(canvas, layout)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_arm(canvas: _Canvas, layout: _Layout, k: int, arm: str) -> None:
+    """One arm: its heading, then each row's main box, side box and arrows."""
+    x_main = _LEFT0 + k * (2 * _COL_W + _GAP + 0.5)
+    x_side = x_main + _COL_W + _GAP
+    head = (
+        "Identification of studies via databases and registers"
+        if arm == "databases"
+        else "Identification of studies via other methods"
+    )
+    top = layout.total_h - _HEAD_H - 0.1
+    canvas.patch(
+        x_main, top, 2 * _COL_W + _GAP, _HEAD_H, "#f2c94c" if arm == "databases" else "#d9d9d9"
+    )
+    canvas.ax.text(
+        x_main + _COL_W + _GAP / 2,
+        layout.total_h - _HEAD_H / 2 - 0.1,
+        head,
+        ha="center",
+        va="center",
+        fontsize=9,
+        weight="bold",
+    )
+    tops, row_h = layout.tops, layout.row_h
+    for i, r in enumerate(ROWS):
+        main, side = layout.texts[arm][r]
+        h = row_h[r]
+        canvas.box(x_main, tops[r], h, main)
+        canvas.box(x_side, tops[r], h, side)
+        canvas.arrow(x_main + _COL_W, tops[r] - h / 2, x_side, tops[r] - h / 2)
+        nxt = ROWS[i + 1] if i + 1 < len(ROWS) else "included"
+        if nxt != "included" or k == 0:
+            canvas.arrow(x_main + _COL_W / 2, tops[r] - h, x_main + _COL_W / 2, tops[nxt])
+        else:  # the other arm's included studies join the review's total
+            canvas.arrow(
+                x_main + _COL_W / 2, tops[r] - h, _LEFT0 + _COL_W, tops[nxt] - row_h[nxt] / 2
             )
-        )
-        ax.text(
-            x_main + col_w + gap / 2,
-            total_h - head_h / 2 - 0.1,
-            head,
-            ha="center",
-            va="center",
-            fontsize=9,
-            weight="bold",
-        )
-        for i, r in enumerate(order):
-            main, side = texts[arm][r]
-            h = row_h[r]
-            box(x_main, tops[r], h, main)
-            box(x_side, tops[r], h, side)
-            arrow(x_main + col_w, tops[r] - h / 2, x_side, tops[r] - h / 2)
-            nxt = order[i + 1] if i + 1 < len(order) else "included"
-            if nxt != "included" or k == 0:
-                arrow(x_main + col_w / 2, tops[r] - h, x_main + col_w / 2, tops[nxt])
-            else:  # the other arm's included studies join the review's total
-                arrow(x_main + col_w / 2, tops[r] - h, left0 + col_w, tops[nxt] - row_h[nxt] / 2)
-    box(left0, tops["included"], row_h["included"], included_text, fc="#e8f4e8")
+
+
+def _draw_bands(canvas: _Canvas, layout: _Layout) -> None:
+    """The stage bands down the left side: identification, screening, included."""
+    tops, row_h = layout.tops, layout.row_h
     bands = {
         "Identification": (
             tops["identification"],
@@ -177,18 +216,8 @@ def plot_prisma(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
         "Included": (tops["included"], tops["included"] - row_h["included"]),
     }
     for label, (top, bottom) in bands.items():
-        ax.add_patch(
-            FancyBboxPatch(
-                (0.12, bottom),
-                0.38,
-                top - bottom,
-                boxstyle="round,pad=0.02",
-                fc="#9dc3e6",
-                ec="black",
-                lw=0.8,
-            )
-        )
-        ax.text(
+        canvas.patch(0.12, bottom, 0.38, top - bottom, "#9dc3e6", lw=0.8)
+        canvas.ax.text(
             0.31,
             (top + bottom) / 2,
             label,
@@ -198,7 +227,3 @@ def plot_prisma(frame: pd.DataFrame, *, title: str | None = None) -> Figure:
             fontsize=9 if top - bottom > 1.4 else 7,
             weight="bold",
         )
-    if title:
-        ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    return fig

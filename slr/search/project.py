@@ -22,7 +22,7 @@ from slr.errors import ConfigError, SlrError, ValidationReport, display_path
 from slr.search.dedupe import DedupeResult, Work, dedupe, read_dedupe_decisions
 from slr.search.ingest import ingest_file
 from slr.search.progress import ProgressCallback, report
-from slr.search.records import IngestResult
+from slr.search.records import IngestResult, Record
 from slr.search.screen import Criteria, FinalDecision, ScreeningLog
 from slr.search.snowball import Direction, snowball
 from slr.validation import load_document
@@ -130,6 +130,29 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
     use_review_venues(
         folder.parent.parent if (folder.parent.parent / "taxonomy").is_dir() else None
     )
+    ingested, snowballed = _ingest_all(project, folder, progress)
+    records = ingested.records + snowballed.records
+    ids = _check_ids(project, folder, records)
+    decisions = None
+    if project.dedupe_decisions and (folder / project.dedupe_decisions).is_file():
+        decisions = read_dedupe_decisions(folder / project.dedupe_decisions, known_ids=ids)
+    result = dedupe(records, decisions=decisions, progress=progress)
+    criteria = Criteria.load(folder / project.criteria)
+    log = ScreeningLog.load(
+        folder / project.screening_log, criteria=criteria, known_ids=ids, create=True
+    )
+    run = SearchRun(project, folder, ingested, snowballed, result, criteria, log)
+    run.title_abstract = log.final_decisions("title_abstract", result.cluster_of)
+    run.full_text = log.final_decisions("full_text", result.cluster_of)
+    _check_seeds_included(run)
+    return run
+
+
+def _ingest_all(
+    project: SearchProject, folder: Path, progress: ProgressCallback | None
+) -> tuple[IngestResult, IngestResult]:
+    """The records of every export and every snowballing source; the problems of all files
+    are raised together."""
     problems = ValidationReport()
     ingested = IngestResult()
     snowballed = IngestResult()
@@ -161,7 +184,11 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
             problems.add(path, str(err))
     report(progress, "ingest exports", total, total)
     problems.raise_if_any(f"search exports of {display_path(folder)}")
-    records = ingested.records + snowballed.records
+    return ingested, snowballed
+
+
+def _check_ids(project: SearchProject, folder: Path, records: list[Record]) -> set[str]:
+    """The record ids, which must be distinct, and name every snowballing seed."""
     ids = {r.record_id for r in records}
     if len(ids) != len(records):
         raise ConfigError(
@@ -174,26 +201,18 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
                 f"{display_path(folder / SEARCH_FILE)}: snowball seed "
                 f"{snow.seed!r} is not a record id of the search"
             )
-    decisions = None
-    if project.dedupe_decisions and (folder / project.dedupe_decisions).is_file():
-        decisions = read_dedupe_decisions(folder / project.dedupe_decisions, known_ids=ids)
-    result = dedupe(records, decisions=decisions, progress=progress)
-    criteria = Criteria.load(folder / project.criteria)
-    log = ScreeningLog.load(
-        folder / project.screening_log, criteria=criteria, known_ids=ids, create=True
-    )
-    run = SearchRun(project, folder, ingested, snowballed, result, criteria, log)
-    run.title_abstract = log.final_decisions("title_abstract", result.cluster_of)
-    run.full_text = log.final_decisions("full_text", result.cluster_of)
+    return ids
+
+
+def _check_seeds_included(run: SearchRun) -> None:
     included_ids = {w.work_id for w in run.included_works()}
-    for snow in project.snowball:
-        seed_work = result.cluster_of[snow.seed]
+    for snow in run.project.snowball:
+        seed_work = run.dedupe.cluster_of[snow.seed]
         if seed_work not in included_ids:
             raise ConfigError(
-                f"{display_path(folder / SEARCH_FILE)}: snowballing starts from "
+                f"{display_path(run.folder / SEARCH_FILE)}: snowballing starts from "
                 f"included papers, but {snow.seed} is not included"
             )
-    return run
 
 
 def _check_sha(path: Path, expected: str | None) -> None:
