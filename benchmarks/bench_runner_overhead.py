@@ -22,9 +22,10 @@ def setup():  # type: ignore[no-untyped-def]
     import torch
     import transformers
 
-    from slr.reproduce.architectures import architecture, build_model
+    from slr.reproduce.architectures import architecture
     from slr.reproduce.memory import TrainingSetup, make_batch
     from slr.reproduce.methods import apply_method, method_config
+    from slr.reproduce.runtime.building import build_model
 
     transformers.logging.set_verbosity_error()
     torch.set_num_threads(1)  # one thread: less sensitive to other processes on a shared machine
@@ -49,7 +50,7 @@ def bare_loop(model, opt, batch, steps):  # type: ignore[no-untyped-def]
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    from slr.reproduce.loop import run_steps
+    from slr.reproduce.measure.loop import run_steps
     from slr.reproduce.memory import loss_of
 
     model, opt, batch = setup()

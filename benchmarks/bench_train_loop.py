@@ -95,14 +95,13 @@ def ours(
     checkpoint_every: int,
     folder: Path,
 ) -> float:
+    from slr.reproduce.specs import TrainingLoop
     from slr.reproduce.train.checkpoint import CheckpointStore
     from slr.reproduce.train.data import BatchPlan, collate
-    from slr.reproduce.train.loop import StepFunctions, run_loop
-    from slr.reproduce.train.runner import _accelerator
-    from slr.reproduce.train.spec import TrainingSpec
+    from slr.reproduce.train.loop import StepFunctions, make_accelerator, run_loop
 
     model = _model(cfg)
-    training = TrainingSpec.model_validate(
+    training = TrainingLoop.model_validate(
         dict(
             max_steps=steps,
             batch_size=batch,
@@ -124,7 +123,7 @@ def ours(
         fns=StepFunctions(
             lambda idx: collate("causal", [items[i] for i in idx], 0), lambda m, b: m(**b).loss
         ),
-        accelerator=_accelerator("fp32"),
+        accelerator=make_accelerator("fp32"),
         store=store,
         on_step=lambda done, loss: marks.append(time.perf_counter()),
     )

@@ -1,8 +1,9 @@
 """Wall time of the offline small-scale suite of effectiveness checks (target: < 20 min on a
 2-core machine).
 
-The suite = every spec in ``reproductions/specs/effectiveness/*.yaml`` (not ``gpu/``). Each spec
-runs in its own process (``slr train run SPEC --fresh``), ``--parallel`` at a time (default 2:
+The suite = every training spec (``kind: train``) of ``reproductions/specs/`` not tagged ``gpu``.
+Each spec runs in its own process (``slr reproduce run SPEC --fresh``), ``--parallel`` at a time
+(default 2:
 the specs use 1 torch thread each, so two fill a 2-core machine). The proxies the specs need
 are pretrained when they are not cached (a one-off cost per machine), each in a slot of its own
 while specs that need no proxy run, and a spec starts once its proxy is ready.
@@ -23,7 +24,6 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SPECS = ROOT / "reproductions" / "specs" / "effectiveness"
 # Priority of the jobs (spec-name keywords, "pretrain:<proxy>"), from measured times: a proxy is
 # pretrained (~190 s each) while the longest spec that needs none (search, ~360 s) runs, so the
 # one-off pretraining overlaps the suite instead of preceding it.
@@ -43,15 +43,12 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def _needed_proxies(specs: list[Path]) -> list[str]:
-    import yaml
+def _suite() -> list[Path]:
+    """The CPU suite: every training spec not tagged gpu."""
+    from slr.reproduce.specs import load_specs, select_specs
 
-    names = []
-    for spec in specs:
-        model = yaml.safe_load(spec.read_text(encoding="utf-8")).get("model", {})
-        if model.get("proxy") and model["proxy"] not in names:
-            names.append(model["proxy"])
-    return names
+    specs = select_specs(load_specs(ROOT), kind="train")
+    return sorted(s.path for s in specs if "gpu" not in s.spec.tags)
 
 
 def _run(cmd: list[str], log: Path) -> tuple[float, int]:
@@ -67,12 +64,10 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write reproductions/results/")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
-    specs = sorted(SPECS.glob("*.yaml"))
+    specs = _suite()
     tmp = Path(tempfile.mkdtemp(prefix="slr-suite-"))
     workdir = args.workdir or tmp / "runs"
-    results = (
-        ROOT / "reproductions" / "results" / "effectiveness" if args.write else tmp / "results"
-    )
+    results = ROOT / "reproductions" / "results" / "runs" if args.write else tmp / "results"
     print(
         f"{len(specs)} specs, {args.parallel} at a time, {os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.2f} at start; logs in {tmp}"
@@ -118,7 +113,7 @@ def _jobs(specs: list[Path], workdir: Path, results: Path, logs: Path) -> dict[s
             }
         jobs[spec.stem] = {
             "cmd": _cli(
-                "train",
+                "reproduce",
                 "run",
                 str(spec),
                 "--fresh",

@@ -1,18 +1,39 @@
-"""Commands of the effectiveness stage: train and evaluate PEFT runs from specs, verdicts.
+"""Running reproductions: ``slr reproduce run / plan / check / report / pretrain-proxy``.
 
-``slr train run SPEC...`` checks, trains (resuming unfinished jobs), evaluates and judges;
-``slr train check SPEC...`` runs only the checks made before training; ``slr train report``
-prints the verdict table of ``reproductions/results/effectiveness/``; ``slr train
-pretrain-proxy NAME`` builds a small-scale proxy model ahead of a run. Only typer at module
-level: torch is imported by the command bodies.
+One command set for both kinds of spec (``measure`` and ``train``), registered under
+``slr reproduce``; ``slr train run|check|report|pretrain-proxy`` is the documented alias group
+(``slr train run SPEC`` = ``slr reproduce run SPEC``; it needs its specs named). Only typer at
+module level: torch is imported by the command bodies.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
+
+SpecsArg = typer.Argument(
+    None, help="Spec names or files; default: every measured-run spec (see --kind, --tag)."
+)
+TagOpt = typer.Option(None, "--tag", help="Only specs with this tag (repeatable).")
+KindOpt = typer.Option(None, "--kind", help="Only specs of this kind: measure or train.")
+SeedsOpt = typer.Option(None, "--seeds", help="train: override the seeds, e.g. 0,1,2.")
+ArmsOpt = typer.Option(None, "--arms", help="train: only these arms (comma-separated).")
+WorkdirOpt = typer.Option(
+    None,
+    "--workdir",
+    help="train: checkpoints and per-job results (default: $SLR_TRAIN_DIR or "
+    "~/.cache/slr/train-runs).",
+)
+ResultsOpt = typer.Option(
+    None, "--results-dir", help="Where result files go (default: reproductions/results/runs)."
+)
+FreshOpt = typer.Option(False, "--fresh", help="train: discard finished jobs and checkpoints.")
+NoWriteOpt = typer.Option(False, "--no-write", help="Do not write the result files.")
+ForceOpt = typer.Option(False, "--force", help="measure: re-run specs whose result is up to date.")
+MemoryOpt = typer.Option(None, "--memory-limit", help="measure: cap each CPU worker (e.g. 8GiB).")
 
 
 def _ints(text: str | None) -> list[int] | None:
@@ -30,270 +51,283 @@ def _names(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()] if text else None
 
 
-def _rich_progress(console: Any) -> tuple[Any, Any]:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
+def _parse_size(text: str | None) -> int | None:
+    if not text:
+        return None
+    import re
+
+    from slr.errors import ConfigError
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B?)?\s*", text, flags=re.I)
+    if not m:
+        raise ConfigError(f"cannot read the size '{text}'; write e.g. 8GiB or 500MB")
+    unit = (m.group(2) or "B").upper().rstrip("B").rstrip("I")
+    factor = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}[unit]
+    return int(float(m.group(1)) * factor)
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:  # pipes and logs: wide tables instead of folded cells
+        console = Console(width=160)
+    return console
+
+
+def _quiet_ml() -> None:
+    import warnings
+
+    warnings.simplefilter("ignore")
+    try:
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+    except ImportError as err:  # pragma: no cover - ml extra missing
+        from slr.errors import SlrError
+
+        raise SlrError(
+            "the reproduction commands need the ml extra: pip install -e '.[ml]'"
+        ) from err
+
+
+def select(
+    specs: list[str] | None, tags: list[str] | None, kind: str | None, *, default_kind: str | None
+) -> list[Any]:
+    """Specs named (files or names), else those of ``reproductions/specs/`` with the tags and
+    kind; ``default_kind`` applies when nothing narrows the selection."""
+    from slr.errors import ConfigError
+    from slr.reproduce.entry import resolve_spec
+    from slr.reproduce.specs import load_specs, select_specs
+
+    if kind not in (None, "measure", "train"):
+        raise ConfigError(f"unknown kind '{kind}'; use measure or train")
+    if specs:
+        chosen = [resolve_spec(s) for s in specs]  # every spec is checked before any run
+        chosen = [s for s in chosen if not tags or set(tags) & set(s.spec.tags)]
+        return [s for s in chosen if kind is None or s.kind == kind]
+    return select_specs(
+        load_specs(), tags=tags or (), kind=kind or (None if tags else default_kind)
     )
 
-    from slr.reproduce.train.runner import Progress as RunProgress
 
-    bars = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[info]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
+def run(
+    specs: list[str] = SpecsArg,
+    tag: list[str] = TagOpt,
+    kind: str | None = KindOpt,
+    force: bool = ForceOpt,
+    memory_limit: str | None = MemoryOpt,
+    seeds: str | None = SeedsOpt,
+    arms: str | None = ArmsOpt,
+    workdir: Path | None = WorkdirOpt,
+    results_dir: Path | None = ResultsOpt,
+    fresh: bool = FreshOpt,
+    no_write: bool = NoWriteOpt,
+) -> None:
+    """Run specs of either kind: measured runs (fresh process each), training runs (resumable).
+
+    With no spec named, every measured-run spec runs (training specs run when named, tagged or
+    selected with --kind train). Results go to reproductions/results/runs/.
+    """
+    from slr.reproduce.options import RunOptions
+
+    _quiet_ml()
+    selected = select(specs, tag, kind, default_kind="measure")
+    options = RunOptions(
+        results_dir=results_dir,
+        write=not no_write,
+        force=force,
+        memory_limit=_parse_size(memory_limit),
+        workdir=workdir,
+        seeds=_ints(seeds),
+        arms=_names(arms),
+        fresh=fresh,
     )
-
-    class RichProgress(RunProgress):
-        def __init__(self) -> None:
-            self.jobs = bars.add_task("jobs", total=None, info="")
-            self.steps = bars.add_task("steps", total=None, info="", visible=False)
-
-        def job_started(
-            self, label: str, index: int, total: int, steps: int, resumed: bool
-        ) -> None:
-            bars.update(self.jobs, total=total, completed=index, info=label)
-            bars.reset(
-                self.steps,
-                total=steps,
-                visible=True,
-                description="resume" if resumed else "train",
-                info="",
-            )
-
-        def step(self, done: int, loss: float | None) -> None:
-            if loss is None:
-                bars.update(self.steps, completed=done)
-            else:
-                bars.update(self.steps, completed=done, info=f"loss {loss:.4f}")
-
-        def evaluating(self, label: str) -> None:
-            bars.update(self.steps, description="evaluate")
-
-        def job_done(self, label: str, metrics: dict[str, float], reused: bool) -> None:
-            bars.advance(self.jobs)
-            shown = ", ".join(f"{k.split(':')[-1]} {v:.2f}" for k, v in metrics.items())
-            bars.console.print(f"{'reused' if reused else 'done'} {label}: {shown}")
-
-    return bars, RichProgress()
+    _run_selected(selected, options)
 
 
-def _print_checks(console: Any, document: dict[str, Any]) -> None:
+def train_run(
+    specs: list[str] = typer.Argument(..., help="Spec files or names."),
+    seeds: str | None = SeedsOpt,
+    arms: str | None = ArmsOpt,
+    workdir: Path | None = WorkdirOpt,
+    results_dir: Path | None = ResultsOpt,
+    fresh: bool = FreshOpt,
+    no_write: bool = NoWriteOpt,
+) -> None:
+    """Check, train (resuming unfinished jobs), evaluate and judge each spec (alias of
+    `slr reproduce run SPEC...`)."""
+    run(specs, [], None, False, None, seeds, arms, workdir, results_dir, fresh, no_write)
+
+
+def _run_selected(selected: list[Any], options: Any) -> None:
+    from slr.cli.reproduce_views import RichProgress, describe_measure, print_checks
+    from slr.errors import SlrError
+    from slr.reproduce.entry import run as run_spec
+    from slr.reproduce.results.models import MeasureResult, TrainResult
+
+    console = _console()
+    if not selected:
+        console.print("no run spec selected")
+        return
+    failed = []
+    for loaded in selected:
+        progress = RichProgress(console)
+        options.progress = progress
+        with progress.bars:
+            result = run_spec(loaded, options)
+        if isinstance(result, TrainResult):
+            print_checks(console, result)
+            if options.write:
+                console.print(f"wrote {options.results_folder(loaded) / (loaded.name + '.json')}")
+        else:
+            console.print(describe_measure(loaded.name, result))
+            if isinstance(result, MeasureResult) and result.status == "failed":
+                failed.append(result)
+    if failed:
+        raise SlrError(
+            f"{len(failed)} run(s) failed: " + "; ".join(f"{r.spec}: {r.error}" for r in failed)
+        )
+
+
+def plan(
+    specs: list[str] = typer.Argument(None, help="Spec names or files; default: all."),
+    tag: list[str] = TagOpt,
+    kind: str | None = KindOpt,
+) -> None:
+    """What `run` would do: new / stale / up to date / needs a GPU, predicted peak."""
     from rich.table import Table
 
-    table = Table(title=f"{document['spec_id']}: {document['title']}")
-    for col in ("claim", "arm vs baseline", "metric", "arm", "baseline", "d (95% CI)", "verdict"):
-        table.add_column(col)
-    for c in document["checks"]:
-        fmt = lambda m, s: "-" if m is None else f"{m:.2f} ± {s:.2f}"  # noqa: E731
-        ci = (
-            "-"
-            if c["diff_mean"] is None
-            else (f"{c['diff_mean']:+.2f} ({c['ci_low']:+.2f}..{c['ci_high']:+.2f})")
-        )
-        table.add_row(
-            c["claim"],
-            f"{c['arm']} {c['relation']} {c['baseline']} (tol {c['tolerance']:g})",
-            c["metric_key"],
-            fmt(c["arm_mean"], c["arm_std"]),
-            fmt(c["baseline_mean"], c["baseline_std"]),
-            ci,
-            c["verdict"],
-        )
-    console.print(table)
-    scale = document["scale"]
+    from slr.cli.reproduce_views import human_bytes
+    from slr.reproduce.measure.runner import plan_row
+    from slr.reproduce.options import RunOptions
+
+    _quiet_ml()
+    options = RunOptions()
+    t = Table(title="Run plan")
+    for col in ("spec", "kind", "status", "device", "model", "method", "predicted peak", "fits"):
+        t.add_column(col, overflow="fold")
+    for loaded in select(specs, tag, kind, default_kind=None):
+        if loaded.kind == "measure":
+            r = plan_row(loaded, options)
+            fits = "" if r.fits is None else ("yes" if r.fits else "NO")
+            row = [r.status, r.device, r.model, r.method, human_bytes(r.predicted_peak), fits]
+        else:
+            row = _train_plan_row(loaded, options)
+        t.add_row(loaded.name, loaded.kind, *row)
+    _console().print(t)
+
+
+def _train_plan_row(loaded: Any, options: Any) -> list[str]:
+    from slr.reproduce.measure.runner import status_of
+    from slr.reproduce.runtime.manifest import spec_hash
+
+    spec = loaded.spec
+    path = options.results_folder(loaded) / f"{loaded.name}.json"
+    status = status_of(spec_hash(loaded.hash_payload()), path)
+    methods = ", ".join(dict.fromkeys(a.method for a in spec.arms))
+    return [status, "gpu" if "gpu" in spec.tags else "", spec.model.label(), methods, "", ""]
+
+
+def check(
+    specs: list[str] = typer.Argument(..., help="Spec files or names to check (nothing runs)."),
+) -> None:
+    """Validate specs and everything checked before a run; show arms, data, predicted peaks."""
+    from slr.cli.reproduce_views import print_measure_check, print_preflight
+
+    _quiet_ml()
+    console = _console()
+    for loaded in select(specs, None, None, default_kind=None):
+        if loaded.kind == "measure":
+            print_measure_check(console, loaded)
+        else:
+            from slr.reproduce.train.preflight import preflight
+
+            print_preflight(console, preflight(loaded))
+
+
+def report(
+    root: Path | None = typer.Option(
+        None, "--root", help="Repository root (default: found from here)."
+    ),
+    csv: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV."),
+) -> None:
+    """The effectiveness verdicts of every training result, one row per check."""
+    from slr.cli.reproduce_views import print_effectiveness
+    from slr.outputs import check_outputs
+    from slr.reproduce.results.frames import effectiveness_frame
+
+    check_outputs({"--csv": csv})
+    frame = effectiveness_frame(root)
+    console = _console()
+    if frame.empty:
+        console.print("no training results in reproductions/results/runs/")
+        return
+    print_effectiveness(console, frame)
+    if csv is not None:
+        from slr.atomic import atomic_write_text
+
+        atomic_write_text(csv, frame.to_csv(index=False))
+        console.print(f"wrote {csv}")
+
+
+def pretrain_proxy(
+    name: str = typer.Argument(..., help="Proxy recipe: stdlib-gpt2 or stdlib-t5."),
+    force: bool = typer.Option(False, "--force", help="Pretrain again even if cached."),
+) -> None:
+    """Pretrain a small code model on standard-library source (a small-scale proxy)."""
+    import json
+    import shutil
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from slr.reproduce.train.proxy import ensure_proxy, proxy_dir, recipe
+
+    r = recipe(name)
+    folder = proxy_dir(name)
+    if force and folder.exists():
+        shutil.rmtree(folder)
+    console = Console()
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bars:
+        task = bars.add_task(f"pretrain {name}", total=r.steps)
+
+        class _P:
+            def step(self, done: int, loss: float | None) -> None:
+                bars.update(task, completed=done)
+
+        path = ensure_proxy(name, progress=_P())
+    info = json.loads((path / "recipe.json").read_text(encoding="utf-8"))
     console.print(
-        f"scale: {scale['description']}"
-        + (" [small-scale proxy, not the papers' setting]" if scale["proxy"] else "")
+        f"{name}: {path} ({info['seconds']} s, final loss "
+        f"{info['losses'][-1][1] if info['losses'] else '-'})"
     )
+
+
+RUN_COMMANDS: dict[str, Callable[..., None]] = {
+    "run": run,
+    "plan": plan,
+    "check": check,
+    "report": report,
+    "pretrain-proxy": pretrain_proxy,
+}
+
+train_app = typer.Typer(
+    help="Alias of `slr reproduce run|check|report|pretrain-proxy` for training specs: train "
+    "code models with PEFT methods, effectiveness verdicts.",
+    no_args_is_help=True,
+)
+train_app.command("run")(train_run)
+train_app.command("check")(check)
+train_app.command("report")(report)
+train_app.command("pretrain-proxy")(pretrain_proxy)
 
 
 def register(app: typer.Typer) -> None:
-    train = typer.Typer(
-        help="Train code models with PEFT methods from specs; effectiveness verdicts.",
-        no_args_is_help=True,
-    )
-    app.add_typer(train, name="train")
-
-    @train.command("run")
-    def run(
-        specs: list[Path] = typer.Argument(
-            ..., help="Spec files (reproductions/specs/effectiveness/*.yaml)."
-        ),
-        seeds: str | None = typer.Option(None, "--seeds", help="Override the seeds, e.g. 0,1,2."),
-        arms: str | None = typer.Option(None, "--arms", help="Only these arms (comma-separated)."),
-        workdir: Path | None = typer.Option(
-            None,
-            "--workdir",
-            help="Checkpoints and per-job results (default: $SLR_TRAIN_DIR or ~/.cache/slr/train-runs).",
-        ),
-        results_dir: Path | None = typer.Option(
-            None,
-            "--results-dir",
-            help="Where the result JSON goes (default: reproductions/results/effectiveness).",
-        ),
-        fresh: bool = typer.Option(False, "--fresh", help="Discard finished jobs and checkpoints."),
-        no_write: bool = typer.Option(False, "--no-write", help="Do not write the result JSON."),
-    ) -> None:
-        """Check, train (resuming unfinished jobs), evaluate and judge each spec."""
-        from rich.console import Console
-
-        from slr.reproduce.train.runner import RunOptions, run_spec
-        from slr.reproduce.train.spec import load_spec
-
-        console = Console()
-        loaded = [load_spec(s) for s in specs]  # every spec is checked before any training
-        for spec in loaded:
-            bars, progress = _rich_progress(console)
-            options = RunOptions(
-                workdir=workdir,
-                results_dir=results_dir,
-                seeds=_ints(seeds),
-                arms=_names(arms),
-                fresh=fresh,
-                write=not no_write,
-                progress=progress,
-            )
-            with bars:
-                document = run_spec(spec, options)
-            _print_checks(console, document)
-            if "_path" in document:
-                console.print(f"wrote {document['_path']}")
-
-    @train.command("check")
-    def check(
-        specs: list[Path] = typer.Argument(..., help="Spec files to check (no training)."),
-    ) -> None:
-        """Validate specs and everything checked before training; show arms and data."""
-        from rich.console import Console
-        from rich.table import Table
-
-        from slr.reproduce.train.preflight import preflight
-        from slr.reproduce.train.spec import load_spec
-
-        console = Console()
-        for path in specs:
-            pf = preflight(load_spec(path))
-            table = Table(title=f"{pf.loaded.id}: {pf.source.label} ({pf.source.kind})")
-            for col in ("arm", "method", "set-up", "groups", "steps", "trainable", "% of base"):
-                table.add_column(col)
-            for name, plan in pf.arms.items():
-                c = next(iter(plan.counts.values()))
-                table.add_row(
-                    name,
-                    plan.method.method,
-                    plan.method.setup(),
-                    ", ".join(plan.steps),
-                    ", ".join(str(v) for v in plan.steps.values()),
-                    f"{int(c['trainable_params']):,}",
-                    f"{float(c['method_trainable_percent_of_base']):.3f}",
-                )
-            console.print(table)
-            for key, d in pf.data.items():
-                console.print(
-                    f"  task {key}: {d.task} from {d.spec.data.dataset or d.spec.data.file}"
-                    f" used {d.sizes()} of {d.available}"
-                )
-            console.print(
-                f"  claims: {', '.join(f'{k} ({v})' for k, v in pf.claims.items()) or '-'}"
-            )
-
-    @train.command("report")
-    def report(
-        root: Path | None = typer.Option(
-            None, "--root", help="Repository root (default: found from here)."
-        ),
-        csv: Path | None = typer.Option(None, "--csv", help="Also write the table as CSV."),
-    ) -> None:
-        """The effectiveness verdicts of every result JSON, one row per check."""
-        from rich.console import Console
-        from rich.table import Table
-
-        from slr.outputs import check_outputs
-        from slr.reproduce.train.results import effectiveness_frame
-
-        check_outputs({"--csv": csv})
-        frame = effectiveness_frame(root)
-        console = Console()
-        if frame.empty:
-            console.print("no results in reproductions/results/effectiveness/")
-            return
-        table = Table(title="Effectiveness checks")
-        cols = [
-            "claim",
-            "arm_method",
-            "baseline_method",
-            "metric",
-            "arm",
-            "baseline",
-            "n_seeds",
-            "verdict",
-            "scale",
-        ]
-        for col in cols:
-            table.add_column(col)
-        for row in frame.itertuples():
-            table.add_row(
-                row.claim,
-                row.arm_method,
-                row.baseline_method,
-                row.metric,
-                f"{row.arm_mean:.2f} ± {row.arm_std:.2f}",
-                f"{row.baseline_mean:.2f} ± {row.baseline_std:.2f}",
-                str(row.n_seeds),
-                row.verdict,
-                ("proxy: " if row.proxy else "") + row.scale[:60],
-            )
-        console.print(table)
-        if csv is not None:
-            from slr.atomic import atomic_write_text
-
-            atomic_write_text(csv, frame.to_csv(index=False))
-            console.print(f"wrote {csv}")
-
-    @train.command("pretrain-proxy")
-    def pretrain_proxy(
-        name: str = typer.Argument(..., help="Proxy recipe: stdlib-gpt2 or stdlib-t5."),
-        force: bool = typer.Option(False, "--force", help="Pretrain again even if cached."),
-    ) -> None:
-        """Pretrain a small code model on standard-library source (a small-scale proxy)."""
-        import json
-        import shutil
-
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        from slr.reproduce.train.proxy import ensure_proxy, proxy_dir, recipe
-
-        r = recipe(name)
-        folder = proxy_dir(name)
-        if force and folder.exists():
-            shutil.rmtree(folder)
-        console = Console()
-        with Progress(
-            "{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bars:
-            task = bars.add_task(f"pretrain {name}", total=r.steps)
-
-            class _P:
-                def step(self, done: int, loss: float | None) -> None:
-                    bars.update(task, completed=done)
-
-            path = ensure_proxy(name, progress=_P())
-        info = json.loads((path / "recipe.json").read_text(encoding="utf-8"))
-        console.print(
-            f"{name}: {path} ({info['seconds']} s, final loss "
-            f"{info['losses'][-1][1] if info['losses'] else '-'})"
-        )
+    app.add_typer(train_app, name="train")

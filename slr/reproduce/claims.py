@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from slr.errors import ValidationReport
 from slr.paths import corpus_dir
+from slr.reproduce.runtime.building import Head
 from slr.validation import validate_item
 from slr.yamlio import load_yaml, pop_line, strip_lines
 
@@ -43,8 +44,8 @@ Quantity = Literal[
 Unit = Literal["percent", "params", "x", "minutes", "score", "points"]
 
 
-class TrainingSpec(BaseModel):
-    """Training shapes and numerics as the paper (or its artifact) states them."""
+class StatedSetup(BaseModel):
+    """Training shapes and numerics as the paper (or its artifact) states them; None: not stated."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -57,15 +58,20 @@ class TrainingSpec(BaseModel):
     epochs: int | None = None
     learning_rate: float | None = None
 
+    def setup(self) -> tuple[Any, list[str]]:
+        """(the :class:`~slr.reproduce.memory.TrainingSetup` of what is stated, the missing keys
+        it needs); the setup is None while batch size or sequence length is not stated."""
+        from slr.reproduce.memory.setup import TrainingSetup
 
-class ClaimHead(BaseModel):
-    """The task head counted with the model (see slr.reproduce.counting.HeadSpec)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["none", "classification", "pair-classification"] = "none"
-    num_labels: int = 2
-    pooler: bool = True
+        missing = [k for k in ("batch_size", "seq_len") if getattr(self, k) is None]
+        if missing:
+            return None, missing
+        values = {
+            k: v
+            for k, v in self.model_dump().items()
+            if v is not None and k in TrainingSetup.model_fields
+        }
+        return TrainingSetup(**values), []
 
 
 class Claim(BaseModel):
@@ -80,8 +86,8 @@ class Claim(BaseModel):
     models: list[str] = Field(default_factory=list)
     method: str | None = None
     hyperparameters: dict[str, Any] = Field(default_factory=dict)
-    training: TrainingSpec = TrainingSpec()
-    head: ClaimHead = ClaimHead()
+    training: StatedSetup = StatedSetup()
+    head: Head = Head()
     setup_stated: bool
     setup_source: str = ""
     assumptions: list[str] = Field(default_factory=list)
@@ -134,17 +140,18 @@ def claims_path(root: Path | None = None) -> Path:
 
 def review_paper_ids(root: Path | None = None) -> set[str] | None:
     """IDs of the review's included papers (``corpus/papers.csv``), or None when it is absent."""
-    import csv
+    import pandas as pd
 
     path = corpus_dir(root) / "papers.csv"
     if not path.exists():
         return None
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {
-            row["paper_id"]
-            for row in csv.DictReader(fh)
-            if str(row.get("included", "true")).strip().lower() in ("true", "1", "yes")
-        }
+    papers = pd.read_csv(path, dtype=str, keep_default_na=False)
+    included = (
+        papers["included"].str.strip().str.lower().isin(["true", "1", "yes"])
+        if "included" in papers
+        else pd.Series(True, index=papers.index)
+    )
+    return set(papers.loc[included, "paper_id"])
 
 
 def load_claims(root: Path | None = None) -> list[Claim]:
@@ -179,54 +186,71 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
         claim = validate_item(Claim, data, report=report, file=path, line=line, what="claim")
         if claim is None:
             continue
-        if claim.id in ids:
-            report.add(
-                path,
-                f"duplicate claim id '{claim.id}' (first at line {ids[claim.id]})",
-                line=line,
-                fix="give each claim its own id",
-            )
+        _identity_problems(claim, ids, papers, path, line, report)
         ids[claim.id] = line
-        if not claim.id.startswith(claim.paper + "-"):
-            report.add(
-                path,
-                f"claim id '{claim.id}' does not start with its paper '{claim.paper}-'",
-                line=line,
-            )
-        if papers is not None and claim.paper not in papers:
-            report.add(
-                path,
-                f"paper '{claim.paper}' is not in the review's final selection",
-                line=line,
-                fix=f"use one of {', '.join(sorted(papers, key=lambda p: int(p[1:])))}",
-            )
-        updates: dict[str, Any] = {}
-        resolved = _resolve(tax.vocab["tasks"], claim.task, "task", path, line, report)
-        if resolved is not None:
-            updates["task"] = resolved
-        models = [
-            _resolve(tax.vocab["models"], m, "models", path, line, report) for m in claim.models
-        ]
-        updates["models"] = [m for m in models if m is not None]
-        for key in ("method", "baseline"):
-            value = getattr(claim, key)
-            if value is None:
-                continue
-            canon = tax.vocab["methods"].resolve(value)
-            if canon is None and key == "baseline" and tax.vocab["models"].resolve(value):
-                updates[key] = tax.vocab["models"].resolve(value)  # a baseline model
-                continue
-            if canon is None:
-                msg, fix = tax.vocab["methods"].unknown_message(value)
-                report.add(path, f"{key}: {msg}", line=line, fix=fix)
-            else:
-                updates[key] = canon
-        claim = claim.model_copy(update=updates)
+        claim = claim.model_copy(update=_canonical_names(claim, tax, path, line, report))
         if claim.hyperparameters and claim.method:
             _check_hyperparameters(claim, path, line, report)
         out.append(claim)
     report.raise_if_any("corpus/claims.yaml")
     return tuple(out)
+
+
+def _identity_problems(
+    claim: Claim,
+    ids: dict[str, int | None],
+    papers: set[str] | None,
+    path: Path,
+    line: int | None,
+    report: ValidationReport,
+) -> None:
+    """A unique id that starts with its paper, a paper of the review's final selection."""
+    if claim.id in ids:
+        report.add(
+            path,
+            f"duplicate claim id '{claim.id}' (first at line {ids[claim.id]})",
+            line=line,
+            fix="give each claim its own id",
+        )
+    if not claim.id.startswith(claim.paper + "-"):
+        report.add(
+            path,
+            f"claim id '{claim.id}' does not start with its paper '{claim.paper}-'",
+            line=line,
+        )
+    if papers is not None and claim.paper not in papers:
+        report.add(
+            path,
+            f"paper '{claim.paper}' is not in the review's final selection",
+            line=line,
+            fix=f"use one of {', '.join(sorted(papers, key=lambda p: int(p[1:])))}",
+        )
+
+
+def _canonical_names(
+    claim: Claim, tax: Any, path: Path, line: int | None, report: ValidationReport
+) -> dict[str, Any]:
+    """The claim's task, models, method and baseline as canonical taxonomy names."""
+    updates: dict[str, Any] = {}
+    resolved = _resolve(tax.vocab["tasks"], claim.task, "task", path, line, report)
+    if resolved is not None:
+        updates["task"] = resolved
+    models = [_resolve(tax.vocab["models"], m, "models", path, line, report) for m in claim.models]
+    updates["models"] = [m for m in models if m is not None]
+    for key in ("method", "baseline"):
+        value = getattr(claim, key)
+        if value is None:
+            continue
+        canon = tax.vocab["methods"].resolve(value)
+        if canon is None and key == "baseline" and tax.vocab["models"].resolve(value):
+            updates[key] = tax.vocab["models"].resolve(value)  # a baseline model
+            continue
+        if canon is None:
+            msg, fix = tax.vocab["methods"].unknown_message(value)
+            report.add(path, f"{key}: {msg}", line=line, fix=fix)
+        else:
+            updates[key] = canon
+    return updates
 
 
 def _resolve(

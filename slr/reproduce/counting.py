@@ -15,29 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
 from slr.errors import ConfigError
-
-HeadKind = Literal["none", "classification", "pair-classification"]
-
-
-class HeadSpec(BaseModel):
-    """A task head on top of the base model, trained in full with any method.
-
-    ``classification``: the transformers *ForSequenceClassification class (peft puts its head in
-    ``modules_to_save``). ``pair-classification``: the clone-detection head of the CodeXGLUE /
-    GraphCodeBERT / UniXcoder code (dense 2h -> h, tanh, out_proj h -> labels on two concatenated
-    [CLS] vectors). ``pooler: false`` builds encoder backbones without their pooler.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: HeadKind = "none"
-    num_labels: int = Field(default=2, ge=1)
-    pooler: bool = True
+from slr.reproduce.runtime.building import Head
 
 
 @dataclass(frozen=True)
@@ -118,7 +99,7 @@ def count_parameters(
     method: str | Any,
     params: dict[str, Any] | None = None,
     *,
-    head: HeadSpec | None = None,
+    head: Head | None = None,
     tiny: bool = False,
 ) -> ParameterCount:
     """Exact counts for ``model_name`` (taxonomy spelling) with ``method`` and its ``params``.
@@ -126,21 +107,14 @@ def count_parameters(
     ``method`` is a name (any taxonomy spelling) or a ready :class:`MethodConfig`.
     Builds on the meta device: no weights, no download.
     """
-    from slr.reproduce.architectures import (
-        architecture,
-        build_model,
-        dimensions,
-        skip_init_on_meta,
-    )
+    from slr.reproduce.architectures import architecture
     from slr.reproduce.methods import MethodConfig, apply_method, method_config
+    from slr.reproduce.runtime.building import build_model, dimensions, skip_init_on_meta
 
     spec = architecture(model_name)
     cfg = method if isinstance(method, MethodConfig) else method_config(method, **(params or {}))
-    head = head or HeadSpec()
-    hf_head = "classification" if head.kind == "classification" else "base"
-    model = build_model(
-        spec, device="meta", tiny=tiny, head=hf_head, num_labels=head.num_labels, pooler=head.pooler
-    )
+    head = head or Head()
+    model = build_model(spec, head=head, device="meta", tiny=tiny)
     extra_head = 0
     if head.kind == "pair-classification":
         extra_head = pair_head_params(dimensions(model.config).hidden, head.num_labels)
@@ -160,30 +134,32 @@ def count_parameters(
     )
 
 
-def default_method_config(method: str, model_name: str) -> Any:
-    """The default set-up of the parameter table for one model.
+def default_method_config(method: str, model_name: str, dims: Any = None) -> Any:
+    """The default set-up of the parameter table for one model (the method's ``table_default``).
 
     LoRA-family r=8 on peft's default targets, 20 virtual tokens for prefix/prompt/P-tuning (the
-    config defaults); Telly-K freezes half of the layers (k = layers per stack // 2), since the
-    method has no default K (the Telly paper sweeps K = 0..11).
+    config defaults); Telly-K freezes half of the layers. ``dims``: the model's
+    :class:`~slr.reproduce.runtime.building.Dimensions`, when the caller has them already.
     """
-    from slr.reproduce.architectures import architecture, dimensions, make_config
-    from slr.reproduce.methods import method_config, resolve_method_name
+    from slr.reproduce.methods import registered_methods, resolve_method_name
 
-    canon = resolve_method_name(method)
-    if canon == "Telly-K":
-        dims = dimensions(make_config(architecture(model_name)))
-        per_stack = dims.encoder_layers or dims.decoder_layers
-        return method_config(canon, k=per_stack // 2)
-    return method_config(canon)
+    cls = registered_methods()[resolve_method_name(method)]
+    return cls.table_default(dims if dims is not None else model_dimensions(model_name))
+
+
+def model_dimensions(model_name: str) -> Any:
+    """The :class:`~slr.reproduce.runtime.building.Dimensions` of a model's architecture file."""
+    from slr.reproduce.architectures import architecture
+    from slr.reproduce.runtime.building import dimensions, make_config
+
+    return dimensions(make_config(architecture(model_name)))
 
 
 def table_methods() -> list[str]:
     """Methods of the default table: every registered method except pure aliases."""
     from slr.reproduce.methods import registered_methods
 
-    aliases = {"Adapter", "P-Tuning v2"}  # = Houlsby Adapter / Prefix Tuning with default set-ups
-    return [m for m in registered_methods() if m not in aliases]
+    return [name for name, cls in registered_methods().items() if cls.in_default_table]
 
 
 def params_table(
@@ -211,8 +187,9 @@ def params_table(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for model_name in model_names:
+            dims = model_dimensions(model_name)  # once per model, not per method
             for method in method_names:
-                cfg = default_method_config(method, model_name)
+                cfg = default_method_config(method, model_name, dims)
                 try:
                     row = count_parameters(model_name, cfg).row()
                 except MethodNotApplicable as err:

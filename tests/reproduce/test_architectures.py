@@ -8,12 +8,11 @@ import pytest
 from slr.errors import ConfigError, ValidationError
 from slr.reproduce.architectures import (
     architecture,
-    build_model,
-    dimensions,
     load_architectures,
     published_tolerance,
     slug,
 )
+from slr.reproduce.runtime.building import build_model, dimensions
 from slr.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]

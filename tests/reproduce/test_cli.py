@@ -43,3 +43,20 @@ def test_errors_are_one_line_without_traceback(capsys):
     assert "exceed the 512 positions" in capsys.readouterr().err
     assert main(["reproduce", "run", "no-such-spec"]) == 1
     assert "unknown run spec" in capsys.readouterr().err
+
+
+def test_one_command_set_for_both_kinds_and_the_train_alias(capsys, tmp_path):
+    assert main(["reproduce", "plan"]) == 0
+    plan = capsys.readouterr().out
+    # measured-run and training specs side by side; committed results are up to date
+    assert "cpu-tiny-llama-lora" in plan and "defect-lora-vs-full-minilm" in plan
+    assert "needs a GPU" in plan and "up to date" in plan
+    assert main(["reproduce", "check", "cpu-tiny-llama-lora"]) == 0
+    assert "predicted peak" in capsys.readouterr().out
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert main(["reproduce", "report", "--csv", str(a)]) == 0
+    assert main(["train", "report", "--csv", str(b)]) == 0  # the alias: same table
+    assert a.read_text() == b.read_text() and len(list(csv.DictReader(a.open()))) >= 16
+    capsys.readouterr()
+    assert main(["reproduce", "run", "--kind", "sometimes"]) == 1
+    assert "unknown kind 'sometimes'" in capsys.readouterr().err

@@ -2,7 +2,7 @@
 
 import pytest
 
-from slr.reproduce.architectures import architecture, build_model
+from slr.reproduce.architectures import architecture
 from slr.reproduce.memory import (
     TrainingSetup,
     estimate_from_model,
@@ -12,6 +12,7 @@ from slr.reproduce.memory import (
     trace_activations,
 )
 from slr.reproduce.methods import apply_method, method_config
+from slr.reproduce.runtime.building import build_model
 
 from .conftest import FAMILIES
 

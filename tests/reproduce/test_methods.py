@@ -1,17 +1,20 @@
 """The PEFT method registry: every method on a tiny model of every family, and exact counts."""
 
+from pathlib import Path
+
 import pytest
 import torch
 
 from slr.errors import ConfigError
-from slr.reproduce.architectures import architecture, build_model
-from slr.reproduce.counting import HeadSpec, count_model, count_parameters
+from slr.reproduce.architectures import architecture
+from slr.reproduce.counting import count_model, count_parameters
 from slr.reproduce.methods import (
     MethodNotApplicable,
     apply_method,
     method_config,
     registered_methods,
 )
+from slr.reproduce.runtime.building import Head, build_model
 from slr.taxonomy import load_taxonomy
 
 from .conftest import FAMILIES
@@ -103,7 +106,7 @@ def test_prefix_tuning_without_head_count_is_not_applicable():
     from types import SimpleNamespace
 
     from slr.reproduce.methods.base import ApplyContext
-    from slr.reproduce.methods.peft_methods import prompt_dimensions
+    from slr.reproduce.methods.targets import prompt_dimensions
 
     class NoHeads:  # a config with no head count under any name
         model_type = "custom"
@@ -184,7 +187,7 @@ def test_classification_head_in_modules_to_save_is_reported_separately():
         "CodeBERT",
         "LoRA",
         {"target_modules": ["query", "value"]},
-        head=HeadSpec(kind="classification"),
+        head=Head(kind="classification"),
     )
     assert count.trainable_params == 887_042
     assert count.head_params == 592_130
@@ -210,7 +213,7 @@ def test_telly_k_matches_the_artifact_counts():
     assert count_parameters("UniXcoder", "Telly-K", {"k": 0}).trainable_params == 85_054_464
     assert count_parameters("UniXcoder", "Telly-K", {"k": 11}).trainable_params == 7_087_872
     # T3: clone detection adds the pair head: 127.11M, Telly-11 8.27M
-    pair = HeadSpec(kind="pair-classification")
+    pair = Head(kind="pair-classification")
     assert (
         round(count_parameters("UniXcoder", "Full Fine-Tuning", head=pair).total_params / 1e6, 2)
         == 127.11
@@ -236,3 +239,81 @@ def test_qlora_quantizes_and_trains_on_cuda():
     ids = torch.randint(3, 100, (2, 8), device="cuda")
     out(input_ids=ids, labels=ids).loss.backward()
     assert all(p.grad is not None for p in out.parameters() if p.requires_grad)
+
+
+def _method_name_tests(path: Path, names: set[str]) -> list[str]:
+    """Comparisons of a value with a method's name (``== "QLoRA"``, ``in ("AdaLoRA", ...)``)."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Compare):
+            continue
+        for side in (node.left, *node.comparators):
+            items = side.elts if isinstance(side, ast.Tuple | ast.List | ast.Set) else [side]
+            for item in items:
+                if isinstance(item, ast.Constant) and item.value in names:
+                    found.append(f"{path}:{node.lineno}: {item.value!r}")
+    return found
+
+
+def test_no_code_outside_the_registry_tests_a_method_name():
+    """What is special about a method is declared on its config class and asked (hooks)."""
+    root = Path(__file__).resolve().parents[2] / "slr"
+    names = set(registered_methods())
+    files = [p for p in (root / "reproduce").rglob("*.py") if "methods" not in p.parts]
+    files += [root / "cli" / "reproduce_cmds.py", root / "cli" / "train_cmds.py"]
+    found = [hit for path in files for hit in _method_name_tests(path, names)]
+    assert not found, found
+    # and the check can fail: the code this replaced tested names like this
+    sample = root.parent / "tests" / "reproduce" / "data" / "name-test-sample.py"
+    assert _method_name_tests(sample, names) == [f"{sample}:3: 'AdaLoRA'", f"{sample}:5: 'QLoRA'"]
+
+
+def test_method_hooks_declare_what_is_special():
+    from slr.reproduce.runtime.building import dimensions, make_config
+
+    adalora = method_config("AdaLoRA")
+    assert adalora.total_steps_param == "total_step" and adalora.after_step() is not None
+    assert type(adalora).bind_total_steps({"init_r": 4}, 30) == {"init_r": 4, "total_step": 30}
+    assert type(adalora).bind_total_steps({"total_step": 7}, 30) == {"total_step": 7}  # as given
+    assert method_config("LoRA").after_step() is None
+    assert method_config("QLoRA").requires_cuda and method_config("QLoRA").quantization_bits() == 4
+    assert not method_config("LoRA").requires_cuda
+    assert method_config("Prompt Tuning", num_virtual_tokens=7).virtual_tokens() == 7
+    assert method_config("P-Tuning").virtual_tokens() == 20  # peft's default in our table
+    assert method_config("Prefix Tuning").virtual_tokens() == 0  # past key values, not inputs
+    assert method_config("Prefix Tuning").requires_past_key_values
+    dims = dimensions(make_config(architecture("CodeBERT")))
+    telly = registered_methods()["Telly-K"].table_default(dims)
+    assert telly.k == 6  # CodeBERT: 12 encoder layers, half frozen
+    from slr.reproduce.counting import table_methods
+
+    assert "Adapter" not in table_methods() and "P-Tuning v2" not in table_methods()
+
+
+def test_one_generic_peft_class_builds_each_config():
+    """The generic class passes peft exactly the keywords each method's wrapper passed."""
+    from slr.reproduce.methods.base import context_for
+    from slr.reproduce.methods.peft_methods import PeftMethod
+
+    model = build_model(architecture("CodeGPT-small-py"), tiny=True)
+    ctx = context_for(model)
+    expected = {
+        "LoRA": {"r": 8, "lora_alpha": 8, "lora_dropout": 0.0, "target_modules": None,
+                 "bias": "none", "use_rslora": False, "task_type": "CAUSAL_LM"},
+        "DoRA": {"r": 8, "lora_alpha": 8, "lora_dropout": 0.0, "target_modules": None,
+                 "bias": "none", "use_rslora": False, "task_type": "CAUSAL_LM", "use_dora": True},
+        "AdaLoRA": {"init_r": 12, "target_r": 8, "lora_alpha": 8, "lora_dropout": 0.0,
+                    "target_modules": None, "total_step": 1000, "task_type": "CAUSAL_LM"},
+        "VeRA": {"r": 256, "target_modules": None, "task_type": "CAUSAL_LM"},
+        "Prompt Tuning": {"num_virtual_tokens": 20, "task_type": "CAUSAL_LM"},
+        "Prefix Tuning": {"num_virtual_tokens": 20, "prefix_projection": False,
+                          "task_type": "CAUSAL_LM"},
+    }  # fmt: skip
+    for name, kwargs in expected.items():
+        cfg = method_config(name)
+        assert isinstance(cfg, PeftMethod)
+        assert cfg.peft_kwargs(model, ctx) == kwargs, name
+    qlora = method_config("QLoRA", bits=8)
+    assert "bits" not in qlora.peft_kwargs(model, ctx)  # ours only: quantization settings

@@ -6,23 +6,18 @@ from pathlib import Path
 import pytest
 
 from slr.errors import ConfigError, ValidationError
-from slr.reproduce.runner import (
-    NamedSpec,
-    RunSpec,
-    compare,
-    full_spec,
-    load_specs,
-    predict_for,
-    run_specs,
-    select_specs,
-)
-from slr.reproduce.worker import execute
+from slr.reproduce import RunOptions, run
+from slr.reproduce.measure.runner import compare, full_spec, predict_for
+from slr.reproduce.measure.worker import execute
+from slr.reproduce.options import Progress
+from slr.reproduce.specs import LoadedSpec, MeasureSpec, load_specs, select_specs
 
 from .conftest import FAMILIES
 
 ROOT = Path(__file__).resolve().parents[2]
 
 TINY_SPEC = """\
+kind: measure
 model: CodeLlama-7B
 method: {method}
 setup: {{batch_size: 2, seq_len: 32, precision: fp32}}
@@ -32,6 +27,30 @@ warmup_steps: 1
 device: cpu
 tags: [cpu]
 """
+
+
+class _Events(Progress):
+    """The statuses a run reports, in order ("running" when a measurement starts)."""
+
+    def __init__(self):
+        self.seen = []
+
+    def spec_started(self, name, kind):
+        self.seen.append("running")
+
+    def spec_done(self, name, status, result):
+        self.seen.append(status)
+
+
+def run_specs(root, *, on_event=None, memory_limit=None):
+    """Every measured-run spec of ``root``, run through the one entry; results as dicts."""
+    events = on_event or _Events()
+    options = RunOptions(memory_limit=memory_limit, progress=events)
+    out = []
+    for loaded in select_specs(load_specs(root), kind="measure"):
+        result = run(loaded, options)
+        out.append(result.model_dump(mode="json") if hasattr(result, "model_dump") else result)
+    return out
 
 
 def _root(tmp_path, specs):
@@ -48,6 +67,7 @@ def _root(tmp_path, specs):
 def test_repository_specs_are_valid_and_item_9_is_ready():
     specs = load_specs(ROOT)
     gpu = select_specs(specs, tags=["item-9"])
+    assert {s.kind for s in gpu} == {"measure"}
     pairs = {(s.spec.model, s.spec.method, s.spec.setup.precision) for s in gpu}
     for model in ("CodeT5-base", "CodeLlama-7B"):
         for method in ("LoRA", "Full Fine-Tuning"):
@@ -59,9 +79,10 @@ def test_bad_specs_are_reported_together(tmp_path):
     root = _root(
         tmp_path,
         {
-            "a": "model: CodeLlama-7\nmethod: LoRA\n",
-            "b": "model: CodeBERT\nmethod: LoRA\nhyperparameters: {rank: 4}\n",
-            "c": "model: CodeBERT\nmethod: LoRA\nsteps: 0\ncolour: red\n",
+            "a": "model: CodeLlama-7\nmethod: LoRA\nkind: measure\n",
+            "b": "kind: measure\nmodel: CodeBERT\nmethod: LoRA\nhyperparameters: {rank: 4}\n",
+            "c": "kind: measure\nmodel: CodeBERT\nmethod: LoRA\nsteps: 0\ncolour: red\n",
+            "d": "model: CodeBERT\nmethod: LoRA\n",
         },
     )
     with pytest.raises(ValidationError) as err:
@@ -69,7 +90,8 @@ def test_bad_specs_are_reported_together(tmp_path):
     text = str(err.value)
     assert "a.yaml:1: model: unknown base model 'CodeLlama-7'" in text
     assert "unknown hyper-parameter 'rank'" in text
-    assert "unknown key 'colour'" in text and "'steps'" in text
+    assert "unknown key 'colour'" in text and "bad value at steps" in text
+    assert "d.yaml:1: missing key 'kind'" in text  # every spec says what kind of run it is
     with pytest.raises(ConfigError, match="unknown run spec"):
         select_specs({}, names=["nope"])
 
@@ -77,11 +99,9 @@ def test_bad_specs_are_reported_together(tmp_path):
 @pytest.mark.slow
 def test_run_is_measured_recorded_and_resumable(tmp_path):
     root = _root(tmp_path, {"tiny-lora": TINY_SPEC.format(method="LoRA")})
-    events = []
-    [record] = run_specs(
-        select_specs(load_specs(root)), root, on_event=lambda n, s, r: events.append(s)
-    )
-    assert events == ["running", "ok"], record
+    events = _Events()
+    [record] = run_specs(root, on_event=events)
+    assert events.seen == ["running", "ok"], record
     m = record["manifest"]
     assert m["git"]["commit"] and m["git"]["dirty"] in (True, False)
     assert m["packages"]["torch"] and m["packages"]["peft"]
@@ -90,17 +110,18 @@ def test_run_is_measured_recorded_and_resumable(tmp_path):
     assert record["params"]["trainable"] == 2048  # LoRA r=8 on q,v of the tiny 2-layer model
     assert record["speed"]["tokens_per_second"] > 0
     assert record["comparison"]["within_tolerance"], record["comparison"]
+    assert record["kind"] == "measure" and record["spec"] == "tiny-lora"
     # unchanged spec: not re-run
-    events.clear()
-    run_specs(select_specs(load_specs(root)), root, on_event=lambda n, s, r: events.append(s))
-    assert events == ["up to date"]
+    events = _Events()
+    run_specs(root, on_event=events)
+    assert events.seen == ["up to date"]
     # changed spec: re-run
     (root / "reproductions/specs/tiny-lora.yaml").write_text(
         TINY_SPEC.format(method="LoRA").replace("steps: 2", "steps: 3")
     )
-    events.clear()
-    run_specs(select_specs(load_specs(root)), root, on_event=lambda n, s, r: events.append(s))
-    assert events == ["running", "ok"]
+    events = _Events()
+    run_specs(root, on_event=events)
+    assert events.seen == ["running", "ok"]
 
 
 @pytest.mark.slow
@@ -110,7 +131,7 @@ def test_out_of_memory_is_a_result_with_figures_and_advice(tmp_path):
         + "config_overrides: {hidden_size: 1024, intermediate_size: 4096, vocab_size: 32000, head_dim: 256}\n"
     )
     root = _root(tmp_path, {"too-big": big})
-    [record] = run_specs(select_specs(load_specs(root)), root, memory_limit=64 * 1024**2)
+    [record] = run_specs(root, memory_limit=64 * 1024**2)
     assert record["status"] == "oom", (
         record.get("error"),
         record.get("traceback_tail"),
@@ -128,8 +149,8 @@ def test_gpu_specs_wait_for_a_gpu(tmp_path):
     root = _root(
         tmp_path, {"g": TINY_SPEC.format(method="LoRA").replace("device: cpu", "device: cuda")}
     )
-    [record] = run_specs(select_specs(load_specs(root)), root)
-    assert record["status"] == "needs a GPU"
+    [record] = run_specs(root)
+    assert record.status == "needs a GPU"
     assert not (root / "reproductions/results/runs/g.json").exists()
 
 
@@ -149,13 +170,13 @@ WIDE = {
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_analytical_peak_matches_the_cpu_profiler(family):
     """Predicted peak vs PyTorch's allocated-memory peak of a real CPU step, within 10 %."""
-    spec = RunSpec(
+    spec = MeasureSpec(
         model=FAMILIES[family], method="LoRA", device="cpu", tiny=True, steps=1, warmup_steps=1,
         setup=dict(batch_size=4, seq_len=64, target_len=32, precision="fp32"),
         config_overrides=WIDE[family],
     )  # fmt: skip
     prediction = predict_for(spec, "cpu")
-    measured = execute(full_spec(NamedSpec("x", spec), "cpu"))
+    measured = execute(full_spec(LoadedSpec(spec, Path("x.yaml"), {}), "cpu"))
     c = compare(prediction, measured, "cpu", 0.10)
     assert c["within_tolerance"], c
 
@@ -164,7 +185,7 @@ def test_analytical_peak_matches_the_cpu_profiler(family):
 @pytest.mark.parametrize("name", ["gpu-codet5-base-lora-bf16", "gpu-codet5-base-full-bf16"])
 def test_item_9_codet5_runs_on_a_gpu_within_10_percent(tmp_path, name):
     """Where a GPU is present: the item-9 CodeT5-base runs, analytical vs max_memory_allocated."""
-    root = _root(tmp_path, {name: (ROOT / f"reproductions/specs/{name}.yaml").read_text()})
-    [record] = run_specs(select_specs(load_specs(root)), root)
+    root = _root(tmp_path, {name: (ROOT / f"reproductions/specs/gpu/{name}.yaml").read_text()})
+    [record] = run_specs(root)
     assert record["status"] == "ok", record
     assert record["comparison"]["within_tolerance"], record["comparison"]

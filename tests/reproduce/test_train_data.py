@@ -40,7 +40,7 @@ class _Tok:
 
 
 def test_causal_encoding_masks_the_prompt_and_puts_the_tag_first():
-    from slr.reproduce.train.spec import DataSpec, TaskSpec
+    from slr.reproduce.specs import DataSpec, TaskSpec
 
     task = TaskSpec(
         task="Code Summarization",

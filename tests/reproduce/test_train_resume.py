@@ -46,15 +46,17 @@ def _spec(
 
 
 def _run(spec: Path, workdir: Path, **kw) -> dict:
-    from slr.reproduce.train.runner import RunOptions, run_spec
+    from slr.reproduce import RunOptions, run
 
-    return run_spec(spec, RunOptions(workdir=workdir, results_dir=workdir / "results", **kw))
+    options = RunOptions(workdir=workdir, results_dir=workdir / "results", **kw)
+    doc = run(spec, options).model_dump(mode="json")
+    return {**doc, "_path": str(workdir / "results" / f"{spec.stem}.json")}
 
 
 def _job(doc: dict, arm: str = "full") -> dict:
     """The per-job result.json of ``arm`` (first seed) in the run's workdir."""
     folder = Path(doc["_path"]).parent.parent  # <workdir>/results/<spec>.json
-    spec_id = doc["spec_id"]
+    spec_id = doc["spec"]
     seed = doc["seeds"][0]
     group = next(a for a in doc["arms"] if a["name"] == arm)["jobs"][0]["group"]
     return json.loads((folder / spec_id / arm / group / f"seed-{seed}" / "result.json").read_text())
@@ -156,7 +158,7 @@ def test_ctrl_c_checkpoints_the_current_step_and_resumes(tmp_path):
 def test_out_of_memory_says_what_was_requested_what_is_free_and_what_to_try(tmp_path, monkeypatch):
     import torch
 
-    import slr.reproduce.train.runner as runner
+    import slr.reproduce.train.jobs as jobs
     from slr.reproduce.train.errors import TrainingOutOfMemory
 
     def greedy_loss(head: str, temperature: float):
@@ -166,7 +168,7 @@ def test_out_of_memory_says_what_was_requested_what_is_free_and_what_to_try(tmp_
 
         return loss
 
-    monkeypatch.setattr(runner, "_loss_fn", greedy_loss)
+    monkeypatch.setattr(jobs, "_loss_fn", greedy_loss)
     spec = _spec(tmp_path, steps=2, checkpoint_every=0, batch=8)
     with pytest.raises(TrainingOutOfMemory) as info:
         _run(spec, tmp_path / "oom")

@@ -23,9 +23,11 @@ ALL_METHODS = {"full", "lora", "adalora", "ia3", "prefix", "prompt", "ptuning", 
 
 
 def _run(path: Path, tmp: Path) -> dict:
-    from slr.reproduce.train.runner import RunOptions, run_spec
+    from slr.reproduce import RunOptions, run
 
-    return run_spec(path, RunOptions(workdir=tmp / "runs", results_dir=tmp / "results"))
+    options = RunOptions(workdir=tmp / "runs", results_dir=tmp / "results")
+    doc = run(path, options).model_dump(mode="json")
+    return {**doc, "_path": str(tmp / "results" / f"{path.stem}.json")}
 
 
 def _check_document(doc: dict, expected_arms: set[str], metric_keys: set[str]) -> None:
@@ -43,7 +45,7 @@ def _check_document(doc: dict, expected_arms: set[str], metric_keys: set[str]) -
             assert arm["trainable_percent_of_base"] < full["trainable_percent_of_base"], name
     assert doc["manifest"]["spec"]["title"].startswith("smoke")
     assert Path(doc["_path"]).is_file()
-    assert json.loads(Path(doc["_path"]).read_text())["spec_id"] == doc["spec_id"]
+    assert json.loads(Path(doc["_path"]).read_text())["spec"] == doc["spec"]
 
 
 def _prefix_tuning_reaches_encoder_backbones() -> bool:
@@ -52,10 +54,11 @@ def _prefix_tuning_reaches_encoder_backbones() -> bool:
     Under transformers 5.24 with peft 0.21 it does not (the backbones' ``past_key_values`` argument
     became ``cache``); under the lowest supported versions (``make test-lowest``) it does.
     """
-    from slr.reproduce.architectures import architecture, build_model
+    from slr.reproduce.architectures import architecture
     from slr.reproduce.methods import MethodNotApplicable, apply_method, method_config
+    from slr.reproduce.runtime.building import Head, build_model
 
-    model = build_model(architecture("CodeBERT"), head="classification", tiny=True)
+    model = build_model(architecture("CodeBERT"), head=Head(kind="classification"), tiny=True)
     try:
         apply_method(model, method_config("Prefix Tuning", num_virtual_tokens=4))
     except MethodNotApplicable:
@@ -177,11 +180,12 @@ def test_models_built_after_a_meta_device_count_are_initialised():
 
     code = """
 import torch
+from slr.reproduce.runtime.building import Head
+from slr.reproduce.specs import ModelSpec
 from slr.reproduce.train.models import build_meta, load_model, resolve_model
-from slr.reproduce.train.spec import ModelSpec
 source = resolve_model(ModelSpec(offline="all-MiniLM-L6-v2"))
-build_meta(source, "classification")
-model = load_model(source, "classification", seed=0)
+build_meta(source, Head(kind="classification"))
+model = load_model(source, Head(kind="classification"), seed=0)
 # a buffer from_pretrained re-creates with init.zeros_ (not in the checkpoint)
 assert torch.all(model.bert.embeddings.token_type_ids == 0), "uninitialised buffer"
 std = float(model.classifier.weight.std())  # the new head: normal(0, initializer_range=0.02)

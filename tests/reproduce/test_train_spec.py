@@ -29,7 +29,7 @@ def _problems(err: ValidationError) -> list[str]:
 
 
 def test_unknown_keys_and_bad_values_are_reported_together_with_their_lines(tmp_path):
-    from slr.reproduce.train.spec import load_spec
+    from slr.reproduce.specs import load_spec
 
     text = GOOD.replace("train_size: 16", "train_sise: 16").replace(
         "{name: lora, method: LoRA}", "{name: lora, method: LoRA, training: {lrr: 1}}"
@@ -53,7 +53,7 @@ def test_unknown_keys_and_bad_values_are_reported_together_with_their_lines(tmp_
 
 
 def test_cross_references_inside_the_file(tmp_path):
-    from slr.reproduce.train.spec import load_spec
+    from slr.reproduce.specs import load_spec
 
     text = GOOD.replace("seeds: [0]", "seeds: [0, 0]")
     text = text.replace(
@@ -75,7 +75,8 @@ def test_cross_references_inside_the_file(tmp_path):
 
 
 def test_registry_problems_are_found_before_training(tmp_path):
-    from slr.reproduce.train.runner import RunOptions, run_spec
+    from slr.reproduce import RunOptions
+    from slr.reproduce import run as run_spec
 
     text = S.spec_text(
         "{architecture: CodeBERTa, tiny: true}",
@@ -99,8 +100,8 @@ def test_registry_problems_are_found_before_training(tmp_path):
 
 
 def test_methods_and_tasks_that_do_not_fit_the_model(tmp_path):
+    from slr.reproduce.specs import load_spec
     from slr.reproduce.train.preflight import preflight
-    from slr.reproduce.train.spec import load_spec
 
     t5 = S.spec_text(
         "{architecture: CodeT5-small, tiny: true}",
@@ -129,8 +130,8 @@ def test_methods_and_tasks_that_do_not_fit_the_model(tmp_path):
 
 
 def test_trainable_share_above_the_claim_is_refused(tmp_path):
+    from slr.reproduce.specs import load_spec
     from slr.reproduce.train.preflight import preflight
-    from slr.reproduce.train.spec import load_spec
 
     text = GOOD + (
         "checks:\n  - {claim: X, arm: lora, baseline: full, metric: accuracy, "
@@ -142,8 +143,8 @@ def test_trainable_share_above_the_claim_is_refused(tmp_path):
 
 
 def test_a_hub_model_that_is_not_cached_offline(tmp_path, monkeypatch):
+    from slr.reproduce.specs import load_spec
     from slr.reproduce.train.preflight import preflight
-    from slr.reproduce.train.spec import load_spec
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
@@ -212,7 +213,7 @@ _values = st.recursive(
 )
 @given(data=st.dictionaries(_keys, _values, max_size=8))
 def test_fuzzed_specs_raise_only_slr_errors(tmp_path, data):
-    from slr.reproduce.train.spec import load_spec
+    from slr.reproduce.specs import load_spec
 
     path = Path(tmp_path) / "fuzz.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -225,7 +226,7 @@ def test_fuzzed_specs_raise_only_slr_errors(tmp_path, data):
 )
 @given(junk=st.binary(max_size=200))
 def test_junk_bytes_raise_only_slr_errors(tmp_path, junk):
-    from slr.reproduce.train.spec import load_spec
+    from slr.reproduce.specs import load_spec
 
     path = Path(tmp_path) / "junk.yaml"
     path.write_bytes(junk)

@@ -77,13 +77,14 @@ def test_metric_floors_by_hand():
 
 @pytest.mark.slow
 def test_results_frame_one_row_per_check(tmp_path):
-    from slr.reproduce.train.results import COLUMNS, effectiveness_frame
-    from slr.reproduce.train.runner import RunOptions, run_spec
+    from slr.reproduce import RunOptions, run
+    from slr.reproduce.results import effectiveness_frame
+    from slr.reproduce.results.frames import EFFECTIVENESS_COLUMNS as COLUMNS
 
     root = tmp_path / "repo"
     (root / "taxonomy").mkdir(parents=True)
     (root / "corpus").mkdir()
-    results = root / "reproductions" / "results" / "effectiveness"
+    results = root / "reproductions" / "results" / "runs"
     checks = (
         "checks:\n"
         "  - {claim: C1, arm: lora, baseline: full, metric: accuracy, relation: not_worse,\n"
@@ -99,9 +100,9 @@ def test_results_frame_one_row_per_check(tmp_path):
         seeds="[0, 1, 2]",
         checks=checks,
     )
-    doc = run_spec(
+    doc = run(
         S.write(tmp_path, "frame", text), RunOptions(workdir=tmp_path / "runs", results_dir=results)
-    )
+    ).model_dump(mode="json")
     (results / "old.json").write_text(json.dumps({"schema": 99}), encoding="utf-8")
     with pytest.warns(UserWarning, match="unknown result schema 99"):
         frame = effectiveness_frame(root)

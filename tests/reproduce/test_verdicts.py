@@ -31,9 +31,9 @@ CLAIMS = {c.id: c for c in load_claims(ROOT)}
 )
 def test_count_claims(claim_id, verdict, predicted):
     v = check_claim(CLAIMS[claim_id])
-    assert v["verdict"] == verdict
-    assert v["basis"] == "exact count"
-    assert v["predicted"] == pytest.approx(predicted, rel=1e-4)
+    assert v.verdict == verdict
+    assert v.basis == "exact count"
+    assert v.predicted == pytest.approx(predicted, rel=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -48,14 +48,14 @@ def test_count_claims(claim_id, verdict, predicted):
 )
 def test_claims_that_cannot_be_checked_say_why(claim_id, reason):
     v = check_claim(CLAIMS[claim_id])
-    assert v["verdict"] == UNCHECKABLE
-    assert reason in v["reason"]
+    assert v.verdict == UNCHECKABLE
+    assert reason in v.reason
 
 
 def test_indicative_figures_are_not_verdicts():
     v = check_claim(CLAIMS["P29-time-search-telly11"])
-    assert v["verdict"] == UNCHECKABLE
-    assert "step FLOPs 61 % below" in v["indicative"]  # (1 + 2/12) / 3 of the full step
+    assert v.verdict == UNCHECKABLE
+    assert "step FLOPs 61 % below" in v.indicative  # (1 + 2/12) / 3 of the full step
 
 
 def _memory_claim(**over):
@@ -72,14 +72,14 @@ def _memory_claim(**over):
 
 def test_memory_claim_with_a_stated_setup_gets_an_analytical_verdict():
     v = check_claim(_memory_claim())
-    assert v["basis"] == "analytical model"
-    assert v["verdict"] in (HOLDS, FAILS)
-    predicted = v["predicted"]
+    assert v.basis == "analytical model"
+    assert v.verdict in (HOLDS, FAILS)
+    predicted = v.predicted
     assert 0 < predicted < 100
     far = check_claim(_memory_claim(reported="99%", value=99))
-    assert far["verdict"] == FAILS
+    assert far.verdict == FAILS
     missing = check_claim(_memory_claim(training={"precision": "bf16"}))
-    assert missing["verdict"] == UNCHECKABLE and "batch_size" in missing["reason"]
+    assert missing.verdict == UNCHECKABLE and "batch_size" in missing.reason
 
 
 def _scratch_root(tmp_path):

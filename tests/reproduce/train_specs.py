@@ -33,6 +33,7 @@ def spec_text(
     checks: str = "",
 ) -> str:
     return f"""\
+kind: train
 title: smoke test
 scale: tiny random model, {steps} steps
 model: {model}

@@ -15,8 +15,10 @@ from slr.reproduce.methods.base import (
     registered_methods,
     resolve_method_name,
 )
+from slr.reproduce.methods.selective import FULL_FINE_TUNING
 
 __all__ = [
+    "FULL_FINE_TUNING",
     "ApplyContext",
     "MethodConfig",
     "MethodNotApplicable",

@@ -18,6 +18,7 @@ allowed ones. A method that cannot apply to an architecture raises :class:`Metho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -39,16 +40,39 @@ class MethodNotApplicable(ConfigError):
 
 
 class MethodConfig(BaseModel):
-    """Base of every method config: strict (unknown keys are errors) and immutable."""
+    """Base of every method config: strict (unknown keys are errors) and immutable.
+
+    What is special about a method is declared here, on its class, and asked by the code that
+    needs it (no code outside this package tests a method's name):
+
+    * ``kind``: the memory model's view of the method: "full", "adapter" (small added modules,
+      frozen base), "prompt" (trainable inputs feeding every layer), "selective" (a subset of base
+      parameters);
+    * ``base_bits`` / :meth:`quantization_bits`: bits of the frozen base weights (QLoRA: 4 or 8);
+    * ``requires_cuda``: the method only applies on a CUDA device (``cuda_reason`` says why,
+      ``cpu_alternative`` what to use without one); the model is moved to the device before the
+      method is applied;
+    * ``requires_past_key_values``: its prefixes reach attention as ``past_key_values``;
+    * ``total_steps_param``: a hyper-parameter bound to the run's total optimizer steps
+      (:meth:`bind_total_steps`);
+    * :meth:`virtual_tokens`: soft-prompt tokens prepended to every input (positions they take);
+    * :meth:`after_step`: what the method does after each optimizer step (None: nothing);
+    * :meth:`training_state` / :meth:`restore_training_state`: state outside ``state_dict`` that
+      a checkpoint must keep;
+    * ``in_default_table`` and :meth:`table_default`: the parameter table's set-up.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     method: ClassVar[str] = ""
-    # The memory model's view of the method: "full", "adapter" (small added modules, frozen base),
-    # "prompt" (trainable inputs feeding every layer), "selective" (a subset of base parameters).
     kind: ClassVar[str] = "adapter"
-    # Bits of the frozen base weights (16 = not quantized); QLoRA sets 4 or 8.
     base_bits: ClassVar[int] = 16
+    requires_cuda: ClassVar[bool] = False
+    cuda_reason: ClassVar[str] = ""
+    cpu_alternative: ClassVar[str] = ""
+    requires_past_key_values: ClassVar[bool] = False
+    total_steps_param: ClassVar[str | None] = None
+    in_default_table: ClassVar[bool] = True
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -62,6 +86,33 @@ class MethodConfig(BaseModel):
 
     def quantization_bits(self) -> int:
         return self.base_bits
+
+    def virtual_tokens(self) -> int:
+        """Soft-prompt tokens the method prepends to the input (0: none)."""
+        return 0
+
+    def after_step(self) -> Callable[[Any, int], None] | None:
+        """``hook(model, step)`` to call after each optimizer step, or None."""
+        return None
+
+    def training_state(self, model: Any) -> Any:
+        """State the method keeps outside ``state_dict`` (None: none), for checkpoints."""
+        return None
+
+    def restore_training_state(self, model: Any, state: Any) -> None:
+        """Put back what :meth:`training_state` returned."""
+
+    @classmethod
+    def bind_total_steps(cls, params: dict[str, Any], total_steps: int) -> dict[str, Any]:
+        """``params`` with the run's total steps filled in where the method is bound to them."""
+        if cls.total_steps_param is None or cls.total_steps_param in params:
+            return dict(params)
+        return {**params, cls.total_steps_param: total_steps}
+
+    @classmethod
+    def table_default(cls, dims: Any) -> MethodConfig:
+        """The set-up of the default parameter table for a model of ``dims``."""
+        return cls()
 
 
 def _short(value: Any) -> str:
@@ -143,7 +194,7 @@ def method_config(name: str, /, **params: Any) -> MethodConfig:
 
 def context_for(model: Any) -> ApplyContext:
     """The :class:`ApplyContext` of a transformers model."""
-    from slr.reproduce.architectures import dimensions, peft_task_type
+    from slr.reproduce.runtime.building import dimensions, peft_task_type
 
     config = model.config
     heads = [name for name, _ in model.named_children() if name in HEAD_MODULE_NAMES]

@@ -118,6 +118,7 @@ class AdapterConfig(MethodConfig):
     """
 
     method: ClassVar[str] = "Adapter"
+    in_default_table: ClassVar[bool] = False  # = Houlsby Adapter with its default set-up
     placement: list[Placement] = Field(default_factory=_both)
     bottleneck_size: int | None = Field(default=None, ge=1)
     reduction_factor: int | None = Field(default=None, ge=1)
@@ -179,6 +180,7 @@ class HoulsbyAdapterConfig(AdapterConfig):
     """Houlsby et al. 2019 (AdapterHub DoubleSeqBnConfig): after attention and after the FFN."""
 
     method: ClassVar[str] = "Houlsby Adapter"
+    in_default_table: ClassVar[bool] = True
     placement: list[Placement] = Field(default_factory=_both)
     reduction_factor: int | None = Field(default=16, ge=1)
     non_linearity: Literal["relu", "swish", "gelu"] = "swish"
@@ -189,6 +191,7 @@ class PfeifferAdapterConfig(AdapterConfig):
     """Pfeiffer et al. 2021 (AdapterHub SeqBnConfig): one adapter after the FFN."""
 
     method: ClassVar[str] = "Pfeiffer Adapter"
+    in_default_table: ClassVar[bool] = True
     placement: list[Placement] = Field(default_factory=_ffn_only)
     reduction_factor: int | None = Field(default=16, ge=1)
     non_linearity: Literal["relu", "swish", "gelu"] = "relu"

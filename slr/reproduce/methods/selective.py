@@ -66,11 +66,14 @@ def layer_stacks(model: Any, model_type: str) -> list[Any]:
     return out
 
 
+FULL_FINE_TUNING = "Full Fine-Tuning"  # the baseline a claim names when it names none
+
+
 @register_method
 class FullFineTuningConfig(MethodConfig):
     """Every parameter is trained (the baseline)."""
 
-    method: ClassVar[str] = "Full Fine-Tuning"
+    method: ClassVar[str] = FULL_FINE_TUNING
     kind: ClassVar[str] = "full"
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
@@ -115,6 +118,13 @@ class TellyKConfig(MethodConfig):
     method: ClassVar[str] = "Telly-K"
     kind: ClassVar[str] = "selective"
     k: int = Field(ge=0, description="number of bottom layers frozen (besides the embeddings)")
+
+    @classmethod
+    def table_default(cls, dims: Any) -> MethodConfig:
+        """Half of the layers frozen (k = layers per stack // 2): the method has no default K
+        (the Telly paper sweeps K = 0..11)."""
+        per_stack = dims.encoder_layers or dims.decoder_layers
+        return cls(k=per_stack // 2)
 
     def apply(self, model: Any, ctx: ApplyContext) -> Any:
         stacks = layer_stacks(model, ctx.model_type)

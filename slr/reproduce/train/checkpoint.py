@@ -1,13 +1,14 @@
 """Checkpoints of a training run: everything needed to continue as if never stopped.
 
-One file, ``checkpoint.pt``, written atomically (temporary file + ``os.replace``): a kill during
-the write leaves the previous checkpoint intact. It holds
+One file, ``checkpoint.pt``, written atomically (:mod:`slr.atomic`, flushed to disk before the
+rename): a kill during the write leaves the previous checkpoint intact. It holds
 
 * the trainable parameters (frozen ones are rebuilt from the seed or the pretrained weights);
 * the optimizer, scheduler and gradient-scaler states;
 * the RNG states (Python, NumPy, torch CPU, every CUDA device), so dropout continues identically;
 * the step (the data position: :class:`~slr.reproduce.train.data.BatchPlan` derives the batches
-  from it), the loss log, and AdaLoRA's importance scores (peft keeps them outside state_dict);
+  from it), the loss log, and the state a method keeps outside ``state_dict`` (AdaLoRA's
+  importance scores: :meth:`~slr.reproduce.methods.MethodConfig.training_state`);
 * a fingerprint of the run's set-up: resuming a different set-up is refused.
 
 With several processes, rank 0 writes the file and every rank writes its RNG states beside it.
@@ -17,14 +18,14 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from slr.atomic import atomic_writer
 from slr.reproduce.train.errors import CheckpointMismatch
 
-FORMAT = 1
+FORMAT = 2  # 2: the method's own state under "method_state" (was "adalora")
 
 
 def rng_state() -> dict[str, Any]:
@@ -55,17 +56,10 @@ def set_rng_state(state: dict[str, Any]) -> None:
 def _atomic_save(obj: Any, path: Path) -> None:
     import torch
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(obj, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path, binary=True) as fh:
+        torch.save(obj, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def trainable_state(model: Any) -> dict[str, Any]:
@@ -76,23 +70,9 @@ def trainable_state(model: Any) -> dict[str, Any]:
     }
 
 
-def adalora_state(model: Any) -> dict[str, Any] | None:
-    allocator = getattr(getattr(model, "base_model", None), "rankallocator", None)
-    if allocator is None:
-        return None
-    keys = ("ipt", "exp_avg_ipt", "exp_avg_unc")
-    return {
-        k: {n: t.detach().cpu().clone() for n, t in getattr(allocator, k).items()} for k in keys
-    }
-
-
-def set_adalora_state(model: Any, state: dict[str, Any] | None) -> None:
-    allocator = getattr(getattr(model, "base_model", None), "rankallocator", None)
-    if allocator is None or state is None:
-        return
-    device = next(model.parameters()).device
-    for key, values in state.items():
-        setattr(allocator, key, {n: t.to(device) for n, t in values.items()})
+def _method(model: Any) -> Any:
+    """The method config :func:`~slr.reproduce.methods.apply_method` put on the model, if any."""
+    return getattr(model, "slr_method", None)
 
 
 @dataclass
@@ -129,6 +109,7 @@ class CheckpointStore:
             _atomic_save(rng_state(), self.rng_path(self.rank))
         if self.rank != 0:
             return
+        method = _method(model)
         _atomic_save(
             {
                 "format": FORMAT,
@@ -140,7 +121,7 @@ class CheckpointStore:
                 "scheduler": scheduler.state_dict(),
                 "scaler": scaler.state_dict() if scaler is not None else None,
                 "rng": rng_state(),
-                "adalora": adalora_state(model),
+                "method_state": method.training_state(model) if method else None,
                 "world": self.world,
                 "extra": dict(extra or {}),
             },
@@ -181,7 +162,9 @@ class CheckpointStore:
         scheduler.load_state_dict(state["scheduler"])
         if scaler is not None and state.get("scaler") is not None:
             scaler.load_state_dict(state["scaler"])
-        set_adalora_state(model, state.get("adalora"))
+        method = _method(model)
+        if method is not None:
+            method.restore_training_state(model, state.get("method_state"))
         rng = state["rng"]
         if self.world > 1 and self.rng_path(self.rank).is_file():
             rng = torch.load(self.rng_path(self.rank), weights_only=False)

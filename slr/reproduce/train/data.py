@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from slr.errors import ConfigError
-from slr.reproduce.train.spec import DataSpec, TaskSpec
+from slr.reproduce.specs.train import DataSpec, TaskSpec
 
 # canonical task -> (kind, default source column, default second/target column)
 TASK_KINDS: dict[str, tuple[str, str, str | None]] = {

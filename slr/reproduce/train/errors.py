@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from slr.errors import ConfigError, SlrError
+from slr.reproduce.runtime.oom import OutOfMemory
+
+TrainingOutOfMemory = OutOfMemory  # the one out-of-memory error (slr.reproduce.runtime.oom)
 
 
 class TrainingError(SlrError):
     """A run could not go on (not a bad spec: those are ConfigError/ValidationError)."""
-
-
-class TrainingOutOfMemory(TrainingError):
-    """The device ran out of memory; the message has the numbers and what to try."""
 
 
 class TrainingInterrupted(TrainingError):

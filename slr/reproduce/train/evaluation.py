@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from slr.errors import ConfigError
+from slr.reproduce.specs.train import TrainingLoop
 from slr.reproduce.train.data import TaskData, _pad
-from slr.reproduce.train.spec import TrainingSpec
 
 
 def mean_pool(hidden: Any, mask: Any) -> Any:
@@ -70,7 +70,7 @@ def generate(
     head: str,
     encoded: list[dict[str, Any]],
     tokenizer: Any,
-    training: TrainingSpec,
+    training: TrainingLoop,
     max_new_tokens: int,
     device: Any,
     num_samples: int = 1,
@@ -166,7 +166,7 @@ def evaluate_task(
     task: TaskData,
     encoded: list[dict[str, Any]],
     tokenizer: Any,
-    training: TrainingSpec,
+    training: TrainingLoop,
     device: Any,
 ) -> tuple[dict[str, float], list[dict[str, Any]]]:
     """``{metric: value}`` of one task's test split, and a few predictions to look at."""

@@ -11,7 +11,7 @@ Checkpoints every ``checkpoint_every`` steps (:mod:`~slr.reproduce.train.checkpo
 or SIGTERM finish the current step, write a checkpoint and raise
 :class:`~slr.reproduce.train.errors.TrainingInterrupted`; a SIGKILL loses the steps since the
 last checkpoint. Running the same spec again resumes. Out of memory becomes
-:class:`~slr.reproduce.train.errors.TrainingOutOfMemory` with the numbers.
+:class:`~slr.reproduce.runtime.oom.OutOfMemory` with the numbers (``on_oom``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slr.errors import ConfigError
+from slr.reproduce.specs.train import TrainingLoop
 from slr.reproduce.train.checkpoint import CheckpointStore
 from slr.reproduce.train.data import BatchPlan
 from slr.reproduce.train.errors import TrainingInterrupted
-from slr.reproduce.train.spec import TrainingSpec
 
 
 @dataclass
@@ -46,7 +46,7 @@ class StepFunctions:
 
     make_batch: Callable[[list[int]], dict[str, Any]]
     loss: Callable[[Any, dict[str, Any]], Any]
-    after_step: Callable[[Any, int], None] | None = None  # e.g. AdaLoRA's rank allocation
+    after_step: Callable[[Any, int], None] | None = None  # the method's (MethodConfig.after_step)
 
 
 @dataclass
@@ -105,25 +105,28 @@ def _fast_paths(
     return backward, torch.nn.utils.clip_grad_norm_, False
 
 
-def make_optimizer(model: Any, training: TrainingSpec) -> Any:
-    """AdamW over the trainable parameters; no weight decay on biases and norms (1-d tensors)."""
+def make_accelerator(precision: str) -> Any:
+    """An ``Accelerator`` for ``precision`` (fp32 / bf16 / fp16), on CPU where there is no GPU."""
     import torch
+    from accelerate import Accelerator
+    from accelerate.state import AcceleratorState
 
-    decay: list[Any] = []
-    no_decay: list[Any] = []
-    for _, p in model.named_parameters():
-        if p.requires_grad:
-            (decay if p.ndim >= 2 else no_decay).append(p)
-    if not decay and not no_decay:
-        raise ConfigError("the method leaves no trainable parameter in this model")
-    groups = [
-        {"params": decay, "weight_decay": training.weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
-    ]
-    return torch.optim.AdamW([g for g in groups if g["params"]], lr=training.lr)
+    mixed = {"fp32": "no", "bf16": "bf16", "fp16": "fp16"}[precision]
+    state = AcceleratorState._shared_state
+    if state and str(state.get("_mixed_precision", mixed)) != mixed:
+        AcceleratorState._reset_state(True)
+    return Accelerator(cpu=not torch.cuda.is_available(), mixed_precision=mixed)
 
 
-def make_scheduler(optimizer: Any, training: TrainingSpec, total_steps: int) -> Any:
+def make_optimizer(model: Any, training: TrainingLoop) -> Any:
+    """AdamW over the trainable parameters; no weight decay on biases and norms (1-d tensors)."""
+    from slr.reproduce.runtime.optim import decay_groups
+    from slr.reproduce.runtime.optim import make_optimizer as optimizer_for
+
+    return optimizer_for(decay_groups(model, training.weight_decay), "adamw", lr=training.lr)
+
+
+def make_scheduler(optimizer: Any, training: TrainingLoop, total_steps: int) -> Any:
     from transformers import get_scheduler
 
     return get_scheduler(
@@ -137,7 +140,7 @@ def make_scheduler(optimizer: Any, training: TrainingSpec, total_steps: int) -> 
 def run_loop(
     model: Any,
     *,
-    training: TrainingSpec,
+    training: TrainingLoop,
     total_steps: int,
     plan: BatchPlan,
     fns: StepFunctions,
@@ -147,111 +150,28 @@ def run_loop(
     on_oom: Callable[[BaseException], Exception] | None = None,
 ) -> tuple[Any, LoopOutcome]:
     """Train ``model`` for ``total_steps`` optimizer steps; returns (prepared model, outcome)."""
-    from slr.reproduce.train.oom import is_oom
+    from slr.reproduce.runtime.oom import is_oom
 
-    optimizer = make_optimizer(model, training)
-    scheduler = make_scheduler(optimizer, training, total_steps)
-    backward, clip, wrap_optimizer = _fast_paths(accelerator)
-    if wrap_optimizer:
-        model, optimizer = accelerator.prepare(model, optimizer)
-    else:  # DDP or one device: the optimizer needs no wrapper (see _fast_paths)
-        model = accelerator.prepare(model)
-    unwrapped = accelerator.unwrap_model(model)
-    scaler = getattr(accelerator, "scaler", None)
-    params = [p for p in model.parameters() if p.requires_grad]
-    world, rank, device = accelerator.num_processes, accelerator.process_index, accelerator.device
-    parts = training.grad_accum * world
-    if training.batch_size % parts:
-        raise ConfigError(
-            f"batch_size {training.batch_size} does not split into {training.grad_accum} "
-            f"micro-batches on {world} processes; use a multiple of {parts}"
-        )
-    start: int = 0
-    losses: list[tuple[int, float]] = []
-    resumed: int | None = None
-    if store is not None and store.exists():
-        state = store.load()
-        store.restore(
-            state, model=unwrapped, optimizer=optimizer, scheduler=scheduler, scaler=scaler
-        )
-        start, resumed = int(state["step"]), int(state["step"])
-        losses = [(int(s), float(v)) for s, v in state["losses"]]
-    model.train()
-    running: Any = None
-    count = 0
-    if resumed is not None:
-        import torch
-
-        extra = state.get("extra", {})
-        count = int(extra.get("count", 0))
-        if extra.get("running") is not None:
-            running = torch.tensor(extra["running"], dtype=torch.float32, device=device)
-    checkpoints = 0
+    loop = _Loop(model, training, total_steps, plan, fns, accelerator, store)
+    start = loop.resume()
+    loop.model.train()
     t0 = time.perf_counter()
-
-    def save(step: int) -> None:
-        nonlocal checkpoints
-        if store is not None:
-            extra = {"running": None if running is None else float(running), "count": count}
-            store.save(
-                model=unwrapped,
-                optimizer=optimizer,
-                scheduler=scheduler,
-                scaler=scaler,
-                step=step,
-                losses=losses,
-                extra=extra,
-            )
-            checkpoints += 1
-
     with _graceful_stop() as stop:
-        step = start
         try:
             for step in range(start, total_steps):
-                step_loss = None
-                for part in range(training.grad_accum):
-                    idx = plan.indices(step, part * world + rank, parts)
-                    batch = {k: v.to(device) for k, v in fns.make_batch(idx).items()}
-                    sync = part == training.grad_accum - 1
-                    ctx = contextlib.nullcontext() if sync else accelerator.no_sync(model)
-                    with ctx, accelerator.autocast():
-                        loss = fns.loss(model, batch)
-                        if training.grad_accum > 1:
-                            loss = loss / training.grad_accum
-                    backward(loss)
-                    detached = loss.detach().float()
-                    step_loss = detached if step_loss is None else step_loss + detached
-                if training.max_grad_norm is not None:
-                    clip(params, training.max_grad_norm)
-                optimizer.step()
-                scheduler.step()
-                if fns.after_step is not None:
-                    fns.after_step(unwrapped, step)
-                optimizer.zero_grad(set_to_none=True)
-                running = step_loss if running is None else running + step_loss
-                count += 1
                 done = step + 1
-                logged = None
-                if done % training.log_every == 0 or done == total_steps:
-                    logged = float(running) / count
-                    losses.append((done, logged))
-                    running, count = None, 0
+                logged = loop.step(step)
                 if on_step is not None:
                     on_step(done, logged)
                 if stop.requested:
-                    save(done)
+                    loop.save(done)
                     raise TrainingInterrupted(
                         f"interrupted after step {done} of {total_steps}; checkpoint written to "
                         f"{store.path if store else '(no checkpoint folder)'}; run the same "
                         "command again to resume"
                     )
-                if (
-                    store is not None
-                    and training.checkpoint_every
-                    and done % training.checkpoint_every == 0
-                    and done < total_steps
-                ):
-                    save(done)
+                if loop.checkpoint_due(done):
+                    loop.save(done)
         except TrainingInterrupted:
             raise
         except Exception as err:
@@ -259,4 +179,122 @@ def run_loop(
                 raise on_oom(err) from None
             raise
     seconds = time.perf_counter() - t0
-    return model, LoopOutcome(total_steps, losses, seconds, resumed, checkpoints)
+    outcome = LoopOutcome(total_steps, loop.losses, seconds, loop.resumed, loop.checkpoints)
+    return loop.model, outcome
+
+
+class _Loop:
+    """The state of one training loop: prepared model and optimizer, loss bookkeeping."""
+
+    def __init__(
+        self,
+        model: Any,
+        training: TrainingLoop,
+        total_steps: int,
+        plan: BatchPlan,
+        fns: StepFunctions,
+        accelerator: Any,
+        store: CheckpointStore | None,
+    ) -> None:
+        self.training, self.total_steps, self.plan, self.fns = training, total_steps, plan, fns
+        self.accelerator, self.store = accelerator, store
+        self.optimizer = make_optimizer(model, training)
+        self.scheduler = make_scheduler(self.optimizer, training, total_steps)
+        self.backward, self.clip, wrap_optimizer = _fast_paths(accelerator)
+        if wrap_optimizer:
+            model, self.optimizer = accelerator.prepare(model, self.optimizer)
+        else:  # DDP or one device: the optimizer needs no wrapper (see _fast_paths)
+            model = accelerator.prepare(model)
+        self.model = model
+        self.unwrapped = accelerator.unwrap_model(model)
+        self.scaler = getattr(accelerator, "scaler", None)
+        self.params = [p for p in model.parameters() if p.requires_grad]
+        self.world, self.rank = accelerator.num_processes, accelerator.process_index
+        self.device = accelerator.device
+        self.parts = training.grad_accum * self.world
+        if training.batch_size % self.parts:
+            raise ConfigError(
+                f"batch_size {training.batch_size} does not split into {training.grad_accum} "
+                f"micro-batches on {self.world} processes; use a multiple of {self.parts}"
+            )
+        self.losses: list[tuple[int, float]] = []
+        self.resumed: int | None = None
+        self.running: Any = None
+        self.count = 0
+        self.checkpoints = 0
+
+    def resume(self) -> int:
+        """Restore the checkpoint, if there is one; the step to start from."""
+        if self.store is None or not self.store.exists():
+            return 0
+        import torch
+
+        state = self.store.load()
+        self.store.restore(
+            state,
+            model=self.unwrapped,
+            optimizer=self.optimizer,
+            scheduler=self.scheduler,
+            scaler=self.scaler,
+        )
+        self.resumed = int(state["step"])
+        self.losses = [(int(s), float(v)) for s, v in state["losses"]]
+        extra = state.get("extra", {})
+        self.count = int(extra.get("count", 0))
+        if extra.get("running") is not None:
+            self.running = torch.tensor(extra["running"], dtype=torch.float32, device=self.device)
+        return self.resumed
+
+    def step(self, step: int) -> float | None:
+        """One optimizer step (``grad_accum`` micro-batches); the mean loss when it is logged."""
+        training, accelerator = self.training, self.accelerator
+        step_loss = None
+        for part in range(training.grad_accum):
+            idx = self.plan.indices(step, part * self.world + self.rank, self.parts)
+            batch = {k: v.to(self.device) for k, v in self.fns.make_batch(idx).items()}
+            sync = part == training.grad_accum - 1
+            ctx = contextlib.nullcontext() if sync else accelerator.no_sync(self.model)
+            with ctx, accelerator.autocast():
+                loss = self.fns.loss(self.model, batch)
+                if training.grad_accum > 1:
+                    loss = loss / training.grad_accum
+            self.backward(loss)
+            detached = loss.detach().float()
+            step_loss = detached if step_loss is None else step_loss + detached
+        if training.max_grad_norm is not None:
+            self.clip(self.params, training.max_grad_norm)
+        self.optimizer.step()
+        self.scheduler.step()
+        if self.fns.after_step is not None:
+            self.fns.after_step(self.unwrapped, step)
+        self.optimizer.zero_grad(set_to_none=True)
+        self.running = step_loss if self.running is None else self.running + step_loss
+        self.count += 1
+        done = step + 1
+        if done % training.log_every == 0 or done == self.total_steps:
+            logged = float(self.running) / self.count
+            self.losses.append((done, logged))
+            self.running, self.count = None, 0
+            return logged
+        return None
+
+    def checkpoint_due(self, done: int) -> bool:
+        every = self.training.checkpoint_every
+        return bool(
+            self.store is not None and every and done % every == 0 and done < self.total_steps
+        )
+
+    def save(self, step: int) -> None:
+        if self.store is None:
+            return
+        running = None if self.running is None else float(self.running)
+        self.store.save(
+            model=self.unwrapped,
+            optimizer=self.optimizer,
+            scheduler=self.scheduler,
+            scaler=self.scaler,
+            step=step,
+            losses=self.losses,
+            extra={"running": running, "count": self.count},
+        )
+        self.checkpoints += 1

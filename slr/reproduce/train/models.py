@@ -1,9 +1,10 @@
 """Models for training runs: resolve a spec's ``model:`` to a config, a tokenizer and weights.
 
-Every source ends as a transformers model of one of four heads:
+Every source ends as a transformers model of one of four heads
+(:class:`~slr.reproduce.runtime.building.Head`):
 
 * ``classification``: ``AutoModelForSequenceClassification`` (defect and clone detection);
-* ``encoder``: ``AutoModel`` (code search: mean-pooled embeddings, encoder-only models);
+* ``encoder``: ``AutoModel`` without pooler (code search: mean-pooled embeddings, encoder-only);
 * ``causal``: ``AutoModelForCausalLM`` (generative tasks on decoder-only models);
 * ``seq2seq``: ``AutoModelForSeq2SeqLM`` (generative tasks on encoder-decoder models).
 
@@ -19,9 +20,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from slr.errors import ConfigError, SlrError
-from slr.reproduce.train.spec import ModelSpec
+from slr.reproduce.runtime.building import Head
+from slr.reproduce.specs.train import ModelSpec
 
-Head = Literal["classification", "encoder", "causal", "seq2seq"]
 Kind = Literal["encoder-only", "decoder-only", "encoder-decoder"]
 
 _ENCODER_TYPES = {
@@ -74,7 +75,8 @@ def resolve_model(ms: ModelSpec, base_dir: Path | None = None) -> ModelSource:
         config = AutoConfig.from_pretrained(path, local_files_only=True)
         return ModelSource(ms, config, architecture_kind(config), path, path)
     if ms.architecture:
-        from slr.reproduce.architectures import architecture, make_config
+        from slr.reproduce.architectures import architecture
+        from slr.reproduce.runtime.building import make_config
         from slr.reproduce.train.tokenization import (
             byte_tokenizer,
             byte_vocab_size,
@@ -159,20 +161,22 @@ def _hub_config(hub_id: str, revision: str | None) -> Any:
 def head_for(task_kind: str, kind: Kind) -> Head:
     """The head a task needs on an architecture kind (errors for pairs that do not fit)."""
     if task_kind in ("classification", "pair-classification"):
-        return "classification"
+        return Head(kind="classification")
     if task_kind == "search":
         if kind != "encoder-only":
             raise ConfigError(
                 f"code search runs on encoder-only models here (bi-encoder, mean pooling); "
                 f"this model is {kind}"
             )
-        return "encoder"
+        # token states are pooled here: an unused pooler would get no gradient, which
+        # AdaLoRA's rank allocation cannot handle
+        return Head(kind="encoder", pooler=False)
     if kind == "encoder-only":
         raise ConfigError(
             "generative tasks need a decoder-only or encoder-decoder model; this model is "
             "encoder-only"
         )
-    return "seq2seq" if kind == "encoder-decoder" else "causal"
+    return Head(kind="seq2seq") if kind == "encoder-decoder" else Head(kind="causal")
 
 
 def _auto_class(head: Head) -> Any:
@@ -183,46 +187,45 @@ def _auto_class(head: Head) -> Any:
         "encoder": transformers.AutoModel,
         "causal": transformers.AutoModelForCausalLM,
         "seq2seq": transformers.AutoModelForSeq2SeqLM,
-    }[head]
+    }[head.kind]
 
 
-def _head_config(source: ModelSource, head: Head, num_labels: int) -> Any:
+def _head_config(source: ModelSource, head: Head) -> Any:
     import copy
 
     config = copy.deepcopy(source.config)
-    if head == "classification":
-        config.num_labels = num_labels
+    if head.kind == "classification":
+        config.num_labels = head.num_labels
         if getattr(config, "pad_token_id", None) is None:
             config.pad_token_id = getattr(config, "eos_token_id", None)
     return config
 
 
 def _head_kwargs(source: ModelSource, head: Head) -> dict[str, Any]:
-    """Code search pools token states itself: encoders are built without their pooler (an
-    unused pooler would get no gradient, which AdaLoRA's rank allocation cannot handle)."""
-    if head == "encoder" and source.config.model_type in ("bert", "roberta", "xlm-roberta"):
+    """``pooler: false`` builds the encoders that have one without it."""
+    if not head.pooler and source.config.model_type in ("bert", "roberta", "xlm-roberta"):
         return {"add_pooling_layer": False}
     return {}
 
 
-def build_meta(source: ModelSource, head: Head, num_labels: int = 2) -> Any:
+def build_meta(source: ModelSource, head: Head) -> Any:
     """The model on the meta device (shapes only): parameter counts and method checks."""
     import torch
 
-    from slr.reproduce.architectures import skip_init_on_meta
+    from slr.reproduce.runtime.building import skip_init_on_meta
 
-    config = _head_config(source, head, num_labels)
+    config = _head_config(source, head)
     with torch.device("meta"), skip_init_on_meta("meta"):
         return _auto_class(head).from_config(config, **_head_kwargs(source, head))
 
 
-def load_model(source: ModelSource, head: Head, *, seed: int, num_labels: int = 2) -> Any:
+def load_model(source: ModelSource, head: Head, *, seed: int) -> Any:
     """The model with its weights (pretrained or seeded random), on CPU, in fp32."""
     import transformers
 
     transformers.set_seed(seed)
     cls = _auto_class(head)
-    config = _head_config(source, head, num_labels)
+    config = _head_config(source, head)
     path = source.pretrained_path
     if path is None:
         return cls.from_config(config, **_head_kwargs(source, head))

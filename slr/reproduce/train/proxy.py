@@ -15,7 +15,7 @@ in pretraining (training-split functions are, as in real pretraining corpora).
 
 Pretraining is deterministic for a seed on one machine, resumable (the training loop's
 checkpoints), and cached: ``<cache>/proxy/<name>-<recipe hash>/`` holds a ``save_pretrained``
-folder plus ``recipe.json`` (recipe, corpus size, losses, time). ``slr train pretrain-proxy NAME``
+folder plus ``recipe.json`` (recipe, corpus size, losses, time). ``slr reproduce pretrain-proxy NAME``
 builds it ahead of a run; a run builds it on first use.
 """
 
@@ -279,11 +279,10 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
     import torch
     import transformers
 
+    from slr.reproduce.specs.train import TrainingLoop
     from slr.reproduce.train.checkpoint import CheckpointStore
     from slr.reproduce.train.data import BatchPlan, collate
-    from slr.reproduce.train.loop import StepFunctions, run_loop
-    from slr.reproduce.train.runner import _accelerator
-    from slr.reproduce.train.spec import TrainingSpec
+    from slr.reproduce.train.loop import StepFunctions, make_accelerator, run_loop
     from slr.reproduce.train.tokenization import N_SENTINELS, train_bpe
 
     r = recipe(name)
@@ -329,7 +328,7 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
         else transformers.AutoModelForCausalLM
     )
     model = cls.from_config(config)
-    training = TrainingSpec.model_validate(
+    training = TrainingLoop.model_validate(
         dict(
             max_steps=r.steps,
             batch_size=r.batch_size,
@@ -358,7 +357,7 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
         total_steps=r.steps,
         plan=BatchPlan(len(items), r.batch_size, r.seed),
         fns=StepFunctions(make_batch, loss),
-        accelerator=_accelerator("fp32"),
+        accelerator=make_accelerator("fp32"),
         store=store,
         on_step=step_cb,
     )

@@ -21,30 +21,18 @@ a method "matching" a baseline that learned nothing says nothing about the claim
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-SUPPORTED = "supported"
-NOT_SUPPORTED = "not supported"
-INCONCLUSIVE = "inconclusive at this scale"
+from slr.reproduce.results.models import CheckVerdictValue, Judgement
+
+SUPPORTED: CheckVerdictValue = "supported"
+NOT_SUPPORTED: CheckVerdictValue = "not supported"
+INCONCLUSIVE: CheckVerdictValue = "inconclusive at this scale"
 VERDICTS = (SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE)
 MIN_SEEDS = 3
 CONFIDENCE = 0.95
-
-
-@dataclass(frozen=True)
-class Judgement:
-    verdict: str
-    reason: str
-    n: int
-    diff_mean: float | None
-    diff_std: float | None
-    ci_low: float | None
-    ci_high: float | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def mean_std(values: Sequence[float]) -> tuple[float, float]:
@@ -68,6 +56,43 @@ def t_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple
     return mean - half, mean + half
 
 
+@dataclass(frozen=True)
+class _Relation:
+    """When a relation's check is supported / not supported, and the reason in each case."""
+
+    supported: Callable[[float, float, float], bool]  # (lo, hi, tol) of the interval
+    not_supported: Callable[[float, float, float], bool]
+    reasons: tuple[str, str, str]  # supported, not supported, inconclusive ({ci}, {tol})
+
+
+RELATIONS = {
+    "comparable": _Relation(
+        lambda lo, hi, tol: lo >= -tol and hi <= tol,
+        lambda lo, hi, tol: hi < -tol or lo > tol,
+        ("{ci} lies within +-{tol:g}", "{ci} lies outside +-{tol:g}",
+         "{ci} overlaps the +-{tol:g} band"),
+    ),
+    "not_worse": _Relation(
+        lambda lo, hi, tol: lo >= -tol,
+        lambda lo, hi, tol: hi < -tol,
+        ("{ci}: at most {tol:g} points worse", "{ci}: more than {tol:g} points worse",
+         "{ci} straddles -{tol:g}"),
+    ),
+    "better": _Relation(
+        lambda lo, hi, tol: lo > tol,
+        lambda lo, hi, tol: hi <= 0,
+        ("{ci}: better by more than {tol:g}", "{ci}: not better",
+         "{ci}: cannot tell if better by more than {tol:g}"),
+    ),
+    "worse": _Relation(
+        lambda lo, hi, tol: hi < -tol,
+        lambda lo, hi, tol: lo >= 0,
+        ("{ci}: worse by more than {tol:g}", "{ci}: not worse",
+         "{ci}: cannot tell if worse by more than {tol:g}"),
+    ),
+}  # fmt: skip
+
+
 def judge(
     relation: str,
     tolerance: float,
@@ -77,16 +102,25 @@ def judge(
     floor: float | None = None,
 ) -> Judgement:
     """Verdict of ``arm`` vs ``baseline`` (values per seed) for ``relation`` and ``tolerance``."""
+    rule = RELATIONS.get(relation)
+    if rule is None:
+        raise ValueError(f"unknown relation {relation!r}")
     seeds = sorted(set(arm) & set(baseline))
     n = len(seeds)
     if n == 0:
-        return Judgement(INCONCLUSIVE, "no seed ran for both arms", 0, None, None, None, None)
+        return Judgement(
+            verdict=INCONCLUSIVE, reason="no seed ran for both arms", n=0, diff_mean=None,
+            diff_std=None, ci_low=None, ci_high=None,
+        )  # fmt: skip
     diffs = [arm[s] - baseline[s] for s in seeds]
     d_mean, d_sd = mean_std(diffs)
     lo, hi = t_interval(diffs)
 
-    def made(verdict: str, reason: str) -> Judgement:
-        return Judgement(verdict, reason, n, d_mean, d_sd, lo, hi)
+    def made(verdict: CheckVerdictValue, reason: str) -> Judgement:
+        return Judgement(
+            verdict=verdict, reason=reason, n=n, diff_mean=d_mean, diff_std=d_sd, ci_low=lo,
+            ci_high=hi,
+        )  # fmt: skip
 
     ci = f"d = {d_mean:+.2f} (95% CI {lo:+.2f} .. {hi:+.2f}, {n} seeds)"
     if n < MIN_SEEDS:
@@ -99,32 +133,12 @@ def judge(
                 f"{ci}; the baseline does not beat the floor {floor:.2f} (majority class or "
                 f"random ranking) at this scale, so the comparison says nothing",
             )
-    tol = tolerance
-    if relation == "comparable":
-        if lo >= -tol and hi <= tol:
-            return made(SUPPORTED, f"{ci} lies within +-{tol:g}")
-        if hi < -tol or lo > tol:
-            return made(NOT_SUPPORTED, f"{ci} lies outside +-{tol:g}")
-        return made(INCONCLUSIVE, f"{ci} overlaps the +-{tol:g} band")
-    if relation == "not_worse":
-        if lo >= -tol:
-            return made(SUPPORTED, f"{ci}: at most {tol:g} points worse")
-        if hi < -tol:
-            return made(NOT_SUPPORTED, f"{ci}: more than {tol:g} points worse")
-        return made(INCONCLUSIVE, f"{ci} straddles -{tol:g}")
-    if relation == "better":
-        if lo > tol:
-            return made(SUPPORTED, f"{ci}: better by more than {tol:g}")
-        if hi <= 0:
-            return made(NOT_SUPPORTED, f"{ci}: not better")
-        return made(INCONCLUSIVE, f"{ci}: cannot tell if better by more than {tol:g}")
-    if relation == "worse":
-        if hi < -tol:
-            return made(SUPPORTED, f"{ci}: worse by more than {tol:g}")
-        if lo >= 0:
-            return made(NOT_SUPPORTED, f"{ci}: not worse")
-        return made(INCONCLUSIVE, f"{ci}: cannot tell if worse by more than {tol:g}")
-    raise ValueError(f"unknown relation {relation!r}")
+    yes, no, unsure = rule.reasons
+    if rule.supported(lo, hi, tolerance):
+        return made(SUPPORTED, yes.format(ci=ci, tol=tolerance))
+    if rule.not_supported(lo, hi, tolerance):
+        return made(NOT_SUPPORTED, no.format(ci=ci, tol=tolerance))
+    return made(INCONCLUSIVE, unsure.format(ci=ci, tol=tolerance))
 
 
 def metric_floor(metric: str, examples: Sequence[dict[str, Any]]) -> float | None:
