@@ -54,45 +54,69 @@ def load_local(
         report.add(file, "file not found", fix="give the path of a .jsonl or .csv file")
         report.raise_if_any("dataset")
     records = list(_read_records(file, report))
-    rows = []
-    for line, record in records:
-        row: Row = {}
-        for col in needed:
-            src = mapping[col]
-            if src not in record or record[src] is None or record[src] == "":
-                report.add(file, f"missing '{src}' (the task's '{col}')", line=line)
-                continue
-            value = record[src]
-            if col == LABEL_COLUMN:
-                value = _LABELS.get(str(value).strip().lower())
-                if value is None:
-                    report.add(
-                        file, f"label must be 0/1 or true/false, got {record[src]!r}", line=line
-                    )
-                    continue
-            elif not isinstance(value, str):
-                report.add(file, f"'{src}' must be text, got {type(value).__name__}", line=line)
-                continue
-            row[col] = value
-        row["id"] = str(record.get(mapping["id"]) or f"{file.name}:{line}")
-        split = record.get(mapping["split"])
-        if split is not None and split not in SPLITS:
-            report.add(file, f"split must be one of {SPLITS}, got {split!r}", line=line)
-        row["split"] = split
-        rows.append(row)
+    rows = [_row(file, line, record, needed, mapping, report) for line, record in records]
     if not records and not report:
         report.add(file, "no records in the file")
     report.problems.sort(key=lambda p: p.line or 0)
     report.raise_if_any("dataset")
     frame = pd.DataFrame(rows)
+    return EvalDataset(
+        name or file.stem,
+        chosen,
+        _splits(frame, name or file.name, fractions),
+        f"local file {file}",
+    )
+
+
+def _row(
+    file: Path,
+    line: int,
+    record: Row,
+    needed: Sequence[str],
+    mapping: Mapping[str, str],
+    report: ValidationReport,
+) -> Row:
+    """One record as the task's columns (a problem in ``report`` for each bad value)."""
+    row: Row = {}
+    for col in needed:
+        value = _value(file, line, record, col, mapping[col], report)
+        if value is not None:
+            row[col] = value
+    row["id"] = str(record.get(mapping["id"]) or f"{file.name}:{line}")
+    split = record.get(mapping["split"])
+    if split is not None and split not in SPLITS:
+        report.add(file, f"split must be one of {SPLITS}, got {split!r}", line=line)
+    row["split"] = split
+    return row
+
+
+def _value(
+    file: Path, line: int, record: Row, col: str, src: str, report: ValidationReport
+) -> object | None:
+    """The value of the task's column ``col`` (the file's ``src``), or None with a problem."""
+    if src not in record or record[src] is None or record[src] == "":
+        report.add(file, f"missing '{src}' (the task's '{col}')", line=line)
+        return None
+    value = record[src]
+    if col == LABEL_COLUMN:
+        label = _LABELS.get(str(value).strip().lower())
+        if label is None:
+            report.add(file, f"label must be 0/1 or true/false, got {value!r}", line=line)
+        return label
+    if not isinstance(value, str):
+        report.add(file, f"'{src}' must be text, got {type(value).__name__}", line=line)
+        return None
+    return value
+
+
+def _splits(frame: pd.DataFrame, name: str, fractions: Sequence[float]) -> dict[str, pd.DataFrame]:
+    """The file's own ``split`` column when every row has one, else splits by hash."""
     if frame["split"].notna().all():
-        splits = {
+        return {
             s: frame[frame["split"] == s].drop(columns="split").reset_index(drop=True)
             for s in SPLITS
         }
-    else:
-        splits = split_frame(frame.drop(columns="split"), name or file.name, fractions)
-    return EvalDataset(name or file.stem, chosen, splits, f"local file {file}")
+    return split_frame(frame.drop(columns="split"), name, fractions)
 
 
 def _read_records(file: Path, report: ValidationReport) -> list[tuple[int, Row]]:
