@@ -229,7 +229,7 @@ class Review:
     @cached_property
     def verdicts(self) -> pd.DataFrame:
         """Verdicts on the efficiency claims (``reproductions/results/verdicts.json``)."""
-        from slr.reproduce.verdicts import verdicts_frame
+        from slr.reproduce.results import verdicts_frame
 
         frame: pd.DataFrame = verdicts_frame(self.root)
         return frame
@@ -237,7 +237,7 @@ class Review:
     @cached_property
     def effectiveness(self) -> pd.DataFrame:
         """The small-scale effectiveness checks (``reproductions/results/effectiveness/``)."""
-        from slr.reproduce.train import effectiveness_frame
+        from slr.reproduce.results import effectiveness_frame
 
         frame: pd.DataFrame = effectiveness_frame(self.root)
         return frame
