@@ -137,12 +137,15 @@ def register(app: typer.Typer) -> None:
         )
 
     # ------------------------------------------------------------------------------- screen
-    from slr.cli import screen_cmds  # the screen commands live in their own module
-
-    screen_cmds.register(app)
+    # the screen commands live in slr/cli/screen_cmds.py (which imports this module's helpers),
+    # registered by slr/cli/main.py after these commands and before the search group
 
     app.command("prisma")(prisma_cmd)
     app.command("snowball")(snowball_cmd)
+
+
+def register_project(app: typer.Typer) -> None:
+    """The ``slr search`` group: the review's search project."""
     search = typer.Typer(
         help="The review's search project: run, import, included papers.", no_args_is_help=True
     )
