@@ -20,6 +20,7 @@ results folder) and from the spec as committed (same spec hash); all are written
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ def check_specs(root: Path | None = None, only: list[str] | None = None) -> list
     )
 
 
+@functools.cache
 def _base_size(model: str) -> int:
     """The model's parameter count (exact, from its config): small models first, so that a spent
     budget leaves out whole pairs of the largest, not a P29 pair that takes seconds."""
