@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slr.errors import InputFormatError, ValidationReport, display_path
 from slr.search.screen.features import RecordText
@@ -76,10 +76,23 @@ def load_labelled_set(path: str | Path, *, label: str | None = None) -> Labelled
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise InputFormatError(f"{display_path(path)}: cannot read a labelled CSV ({err})") from err
     report = ValidationReport()
-    title_col = _pick(frame, _TITLE)
-    abstract_col = _pick(frame, _ABSTRACT)
+    label_col = _check_header(report, path, frame, label)
+    labels, records = _read_rows(report, path, frame, label_col)
+    id_col = _id_column(frame)
+    ids = list(frame[id_col].str.strip()) if id_col else [f"row{i + 2}" for i in range(len(frame))]
+    _check_ids(report, path, ids, id_col)
+    y = np.asarray(labels, dtype=int)
+    _check_classes(report, path, y, label_col)
+    report.raise_if_any("labelled screening set")
+    return LabelledSet(path.stem, records, y, ids, label_col, id_col or "row")
+
+
+def _check_header(
+    report: ValidationReport, path: Path, frame: pd.DataFrame, label: str | None
+) -> str:
+    """The label column; a file without text or label columns stops here, with both problems."""
     label_col = _pick(frame, (label.lower(),) if label else LABEL_COLUMNS)
-    if title_col is None and abstract_col is None:
+    if _pick(frame, _TITLE) is None and _pick(frame, _ABSTRACT) is None:
         report.add(
             path,
             f"no title or abstract column among {list(frame.columns)}",
@@ -96,10 +109,21 @@ def load_labelled_set(path: str | Path, *, label: str | None = None) -> Labelled
         )
     report.raise_if_any("labelled screening set")
     assert label_col is not None
-    titles = frame[title_col] if title_col else pd.Series([""] * len(frame))
-    abstracts = frame[abstract_col] if abstract_col else pd.Series([""] * len(frame))
-    kw_col = _pick(frame, ("keywords",))
-    keywords = frame[kw_col] if kw_col else pd.Series([""] * len(frame))
+    return label_col
+
+
+def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> pd.Series:
+    import pandas as pd
+
+    col = _pick(frame, names)
+    return frame[col] if col else pd.Series([""] * len(frame))
+
+
+def _read_rows(
+    report: ValidationReport, path: Path, frame: pd.DataFrame, label_col: str
+) -> tuple[list[int], list[RecordText]]:
+    titles, abstracts = _column(frame, _TITLE), _column(frame, _ABSTRACT)
+    keywords = _column(frame, ("keywords",))
     labels: list[int] = []
     records: list[RecordText] = []
     for row, (value, t, a, k) in enumerate(
@@ -124,29 +148,30 @@ def load_labelled_set(path: str | Path, *, label: str | None = None) -> Labelled
                 fix="fill in its title or abstract, or remove the row",
             )
         records.append(RecordText(t.strip(), a.strip(), k.strip()))
-    id_col = _id_column(frame)
-    ids = list(frame[id_col].str.strip()) if id_col else [f"row{i + 2}" for i in range(len(frame))]
-    _check_ids(report, path, ids, id_col)
-    y = np.asarray(labels, dtype=int)
-    if not report and len(y):
-        if y.sum() == 0:
-            report.add(
-                path,
-                f"no relevant record: every {label_col} is 0",
-                column=label_col,
-                fix="a simulation needs at least one record labelled 1",
-            )
-        elif y.sum() == len(y):
-            report.add(
-                path,
-                f"only relevant records: every {label_col} is 1",
-                column=label_col,
-                fix="a simulation needs at least one record labelled 0",
-            )
+    return labels, records
+
+
+def _check_classes(report: ValidationReport, path: Path, y: Any, label_col: str) -> None:
+    """A simulation needs both classes (checked only on an otherwise valid file)."""
     if not len(y):
         report.add(path, "no records", fix="the file has a header but no rows")
-    report.raise_if_any("labelled screening set")
-    return LabelledSet(path.stem, records, y, ids, label_col, id_col or "row")
+        return
+    if report:
+        return
+    if y.sum() == 0:
+        report.add(
+            path,
+            f"no relevant record: every {label_col} is 0",
+            column=label_col,
+            fix="a simulation needs at least one record labelled 1",
+        )
+    elif y.sum() == len(y):
+        report.add(
+            path,
+            f"only relevant records: every {label_col} is 1",
+            column=label_col,
+            fix="a simulation needs at least one record labelled 0",
+        )
 
 
 def _id_column(frame: pd.DataFrame) -> str | None:

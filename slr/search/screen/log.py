@@ -58,6 +58,57 @@ class FinalDecision:
     reviewers: tuple[str, ...]
 
 
+def _parse_row(
+    report: ValidationReport, path: Path, header: list[str], cells: list[str], lineno: int
+) -> LogEntry | None:
+    """One line of the log as an entry (None, with the problem in ``report``, when unusable)."""
+    if len(cells) != len(header):
+        report.add(
+            path,
+            f"{len(cells)} fields, header has {len(header)}",
+            line=lineno,
+            fix="quote fields that contain commas",
+        )
+        return None
+    row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+    try:
+        stage = parse_stage(row["stage"])
+    except ConfigError as err:
+        report.add(path, str(err), line=lineno, column="stage")
+        return None
+    decision = row["decision"].lower().replace("-", "_").replace(" ", "_")
+    if decision not in DECISIONS:
+        report.add(
+            path,
+            f"unknown decision {row['decision']!r}",
+            line=lineno,
+            column="decision",
+            fix=f"use one of {', '.join(DECISIONS)}",
+        )
+        return None
+    role = (row.get("role") or "reviewer").lower()
+    if role not in ("reviewer", "adjudicator"):
+        report.add(
+            path,
+            f"unknown role {role!r}",
+            line=lineno,
+            column="role",
+            fix="use reviewer or adjudicator",
+        )
+        return None
+    return LogEntry(
+        stage=stage,
+        record_id=row["record_id"],
+        decision=decision,  # type: ignore[arg-type]
+        reasons=tuple(r.strip() for r in row["reasons"].split(";") if r.strip()),
+        reviewer=row["reviewer"],
+        role=role,  # type: ignore[arg-type]
+        timestamp=row.get("timestamp", ""),
+        note=row.get("note", ""),
+        line=lineno,
+    )
+
+
 def _validate_entry(e: LogEntry, criteria: Criteria | None) -> list[str]:
     problems = []
     if not e.reviewer:
@@ -138,51 +189,9 @@ class ScreeningLog:
         for lineno, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
                 continue
-            if len(cells) != len(header):
-                report.add(
-                    path,
-                    f"{len(cells)} fields, header has {len(header)}",
-                    line=lineno,
-                    fix="quote fields that contain commas",
-                )
+            entry = _parse_row(report, path, header, cells, lineno)
+            if entry is None:
                 continue
-            row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
-            try:
-                stage = parse_stage(row["stage"])
-            except ConfigError as err:
-                report.add(path, str(err), line=lineno, column="stage")
-                continue
-            decision = row["decision"].lower().replace("-", "_").replace(" ", "_")
-            if decision not in DECISIONS:
-                report.add(
-                    path,
-                    f"unknown decision {row['decision']!r}",
-                    line=lineno,
-                    column="decision",
-                    fix=f"use one of {', '.join(DECISIONS)}",
-                )
-                continue
-            role = (row.get("role") or "reviewer").lower()
-            if role not in ("reviewer", "adjudicator"):
-                report.add(
-                    path,
-                    f"unknown role {role!r}",
-                    line=lineno,
-                    column="role",
-                    fix="use reviewer or adjudicator",
-                )
-                continue
-            entry = LogEntry(
-                stage=stage,
-                record_id=row["record_id"],
-                decision=decision,  # type: ignore[arg-type]
-                reasons=tuple(r.strip() for r in row["reasons"].split(";") if r.strip()),
-                reviewer=row["reviewer"],
-                role=role,  # type: ignore[arg-type]
-                timestamp=row.get("timestamp", ""),
-                note=row.get("note", ""),
-                line=lineno,
-            )
             for msg in _validate_entry(entry, criteria):
                 report.add(path, msg, line=lineno)
             if known is not None and entry.record_id not in known:
