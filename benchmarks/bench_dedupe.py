@@ -265,10 +265,15 @@ from benchmarks._scale_data import scaled_records
 from slr.search.dedupe import dedupe
 records = scaled_records(int(sys.argv[1]), seed=int(sys.argv[2]))
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+stages = {}
+def progress(task, done, total):
+    now = time.process_time()
+    stages.setdefault(task, [now, now])[1] = now
 t0, c0 = time.perf_counter(), time.process_time()
-result = dedupe(records)
+result = dedupe(records, progress=progress)
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
 print(json.dumps({"n": len(records), "seconds": seconds, "cpu": cpu, "candidates": result.candidates,
+                  "stage_cpu": {k.removeprefix("dedupe: "): b - a for k, (a, b) in stages.items()},
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "input_mb": before, "review": len(result.review),
                   "removed": result.duplicates_removed}))
@@ -399,7 +404,8 @@ def main() -> None:
             rows.append((r["n"], r["seconds"]))
             print(
                 f"{r['n']:>9} {r['seconds']:>8.1f} {r['cpu']:>8.1f} {r['peak_mb']:>8.0f} "
-                f"{r['candidates'] / r['n']:>9.2f} {r['review']:>7}",
+                f"{r['candidates'] / r['n']:>9.2f} {r['review']:>7}   CPU s by stage: "
+                + ", ".join(f"{k} {v:.1f}" for k, v in r["stage_cpu"].items() if v >= 0.05),
                 flush=True,
             )
         for (n0, t0), (n1, t1) in itertools.pairwise(rows):
