@@ -9,6 +9,7 @@ problem with its line); :func:`apply_overrides` applies the overrides to the imp
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from slr.corpus.schema import Coding, Decisions, EarlyCoding
 from slr.errors import ValidationReport
@@ -65,7 +66,7 @@ def apply_overrides(
                 line=lines.get(o.id),
             )
             continue
-        table: list = codings if o.coding_pass == "v3" else early
+        table: list[Any] = codings if o.coding_pass == "v3" else early
         rec = table[by_id[key]]
         if o.field not in type(rec).model_fields:
             report.add(

@@ -117,4 +117,4 @@ def render_report(
     template = jinja2.Template(
         files("slr.report").joinpath("template.html.j2").read_text(encoding="utf-8")
     )
-    return template.render(sections=built, **meta)
+    return str(template.render(sections=built, **meta))

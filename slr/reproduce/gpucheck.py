@@ -95,7 +95,7 @@ def _base_size(model: str) -> int:
 
 def tiny_variant(loaded: Any) -> dict[str, Any]:
     """The spec shrunk for the CPU: tiny architecture, fp32, batch <= 2, short sequences."""
-    spec = loaded.spec.model_dump(mode="json", exclude_defaults=True)
+    spec: dict[str, Any] = loaded.spec.model_dump(mode="json", exclude_defaults=True)
     setup = dict(spec.get("setup", {}))
     setup["batch_size"] = min(int(setup.get("batch_size", 8)), 2)
     setup["seq_len"] = min(int(setup.get("seq_len", 512)), 32)
