@@ -131,3 +131,13 @@ def test_simulation_writes_one_full_ranking_per_seed(tmp_path):
     assert ranking["label_included"].sum() == 10
     summary = result.summary()
     assert {"wss95", "wss100", "recall_at_10pct", "recall_at_25pct", "atd"} <= set(summary)
+
+
+def test_batch_grows_with_the_records_screened_up_to_the_cap():
+    from slr.search.screen.model import MODELS
+
+    fast, capped = MODELS["svm-fast"], MODELS["svm-cap10"]
+    # svm-fast: query size 1, growth 5 % of the records screened (int(0.05 * n))
+    assert [fast.batch(n) for n in (2, 39, 40, 400)] == [1, 1, 2, 20]
+    # svm-cap10: the same growth, never more than 10 records between retrainings
+    assert [capped.batch(n) for n in (2, 40, 199, 200, 400, 4000)] == [1, 2, 9, 10, 10, 10]

@@ -49,6 +49,9 @@ class ScreeningModel(BaseModel):
     balance_ratio: float | None = Field(default=9.8, gt=0)
     query_size: int = Field(default=1, ge=1)
     query_growth: float = Field(default=0.0, ge=0, lt=1)
+    query_max: int | None = Field(
+        default=None, ge=1, description="the largest batch between retrainings (None: no cap)"
+    )
     retrain_on_include: bool = Field(
         default=False,
         description="end a batch early at an include: a new include moves the model most",
@@ -65,7 +68,8 @@ class ScreeningModel(BaseModel):
 
     def batch(self, n_screened: int) -> int:
         """How many records to screen before the next retraining."""
-        return max(self.query_size, int(self.query_growth * n_screened))
+        grown = max(self.query_size, int(self.query_growth * n_screened))
+        return grown if self.query_max is None else min(grown, max(self.query_max, 1))
 
     def sample_weight(self, y: np.ndarray) -> np.ndarray | None:
         if self.balance_ratio is None:
@@ -172,6 +176,16 @@ def _registry() -> dict[str, ScreeningModel]:
             query_growth=0.02,
         ),
         variant(
+            "svm-cap10",
+            "as svm-fast, at most 10 records between retrainings",
+            query_max=10,
+        ),
+        variant(
+            "svm-cap25",
+            "as svm-fast, at most 25 records between retrainings",
+            query_max=25,
+        ),
+        variant(
             "svm-eager",
             "as svm-fast, a batch ends at each include found (retrained at once)",
             retrain_on_include=True,
@@ -208,6 +222,12 @@ def _registry() -> dict[str, ScreeningModel]:
             name="svm-title",
             description="as svm-fast, the title counted twice in the text",
             features=FeatureConfig(keywords=False, title_repeat=2),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-mindf2",
+            description="as svm-fast, terms in only one record dropped (min_df 2)",
+            features=FeatureConfig(keywords=False, min_df=2),
             query_growth=0.05,
         ),
         ScreeningModel(
