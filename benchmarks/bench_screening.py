@@ -47,7 +47,42 @@ def _row(set_name: str, config: str, metrics: list, seconds: list[float]) -> dic
         row[f] = statistics.mean(vals)
         row[f + "_sd"] = statistics.pstdev(vals) if len(vals) > 1 else 0.0
     row["seconds"] = statistics.median(seconds) if seconds else float("nan")
+    row["wss95_by_seed"] = " ".join(f"{m.wss95:.4f}" for m in metrics)  # for paired differences
     return row
+
+
+def paired_against(frame, anchor: str) -> list[str]:
+    """Per set and configuration: mean and sd over seeds of WSS@95 minus the anchor's, same seed.
+
+    Both runs of a seed start from the same priors, so the paired difference is the fair measure
+    of "at least as good": a configuration is no worse on a set when the mean difference is >= 0,
+    or within one standard error (sd / sqrt(seeds)) below it.
+    """
+    import math
+
+    lines = []
+    for set_name, part in frame.groupby("set", sort=False):
+        ref = part[part["config"] == anchor]
+        if ref.empty:
+            continue
+        base = [float(v) for v in ref["wss95_by_seed"].iloc[0].split()]
+        for _, row in part[~part["config"].isin([anchor, "random order"])].iterrows():
+            vals = [float(v) for v in row["wss95_by_seed"].split()]
+            if len(vals) != len(base):
+                continue
+            diff = [a - b for a, b in zip(vals, base, strict=True)]
+            sd = statistics.stdev(diff) if len(diff) > 1 else 0.0
+            se = sd / math.sqrt(len(diff))
+            verdict = (
+                "better"
+                if statistics.mean(diff) > se
+                else ("worse" if statistics.mean(diff) < -se else "tie")
+            )
+            lines.append(
+                f"{set_name:<28} {row['config']:<16} {statistics.mean(diff):+.4f} "
+                f"(sd {sd:.4f}, se {se:.4f}) {verdict}"
+            )
+    return lines
 
 
 def _print_row(row: dict) -> None:
@@ -167,6 +202,10 @@ def main() -> None:
             "\nstopping rule over every set, seed and replay: "
             + ", ".join(f"{k} {v}" for k, v in summarise_stopping(stopping_rows).items())
         )
+    anchors = [c for c in frame["config"].unique() if str(c).startswith("asreview-")]
+    if anchors:
+        print(f"\nWSS@95 minus {anchors[0]}'s on the same seed (paired):")
+        print("\n".join(paired_against(frame, anchors[0])))
     print(f"\nwrote {args.out / 'screening.csv'}")
 
 

@@ -32,7 +32,7 @@ from slr.search.screen.features import FeatureConfig
 if TYPE_CHECKING:
     import numpy as np
 
-Classifier = Literal["svm", "logistic", "nb", "svm+nb", "svm+logistic"]
+Classifier = Literal["svm", "logistic", "nb", "svm+nb", "svm+logistic", "svm|nb"]
 
 
 class ScreeningModel(BaseModel):
@@ -83,6 +83,8 @@ class ScreeningModel(BaseModel):
     def scores(self, X_train, y: np.ndarray, X_pool, seed: int = 0) -> np.ndarray:
         """Relevance scores of the pool (higher: more likely relevant), trained on two classes."""
         X_train, y = self._with_pseudo_negatives(X_train, y, X_pool, seed)
+        if "|" in self.classifier:
+            return _gated_scores(self, X_train, y, X_pool, seed)
         members = self.classifier.split("+")
         if len(members) == 1:
             return _fit_score(members[0], self, X_train, y, X_pool, seed)
@@ -133,6 +135,38 @@ def _fit_score(kind: str, model: ScreeningModel, X, y, X_pool, seed: int) -> np.
         log_p = nb.predict_log_proba(X_pool)
         return log_p[:, 1] - log_p[:, 0]
     raise ConfigError(f"unknown classifier {kind!r}")  # pragma: no cover - Literal checked
+
+
+def _rank_mean(*scores: np.ndarray) -> np.ndarray:
+    import numpy as np
+    from scipy.stats import rankdata
+
+    return np.mean([rankdata(s) for s in scores], axis=0) / len(scores[0])
+
+
+def _gated_scores(model: ScreeningModel, X, y: np.ndarray, X_pool, seed: int) -> np.ndarray:
+    """``a|b``: the rank average of ``a`` and ``b`` only where it ranked the latest labels better.
+
+    The training rows come in the order they were screened; the latest tenth (at least 10) is held
+    out, both ``a`` alone and the rank average are trained on the rest and scored on it (area
+    under the ROC curve of its includes against its excludes). The ensemble is used when it wins
+    that check, ``a`` alone otherwise (and whenever the held-out part lacks a class).
+    """
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    first, second = model.classifier.split("|")
+    k = max(10, len(y) // 10)
+    fit, held = slice(0, len(y) - k), slice(len(y) - k, len(y))
+    use_both = False
+    if len(np.unique(y[fit])) == 2 and len(np.unique(y[held])) == 2:
+        a = _fit_score(first, model, X[fit], y[fit], X[held], seed)
+        b = _fit_score(second, model, X[fit], y[fit], X[held], seed)
+        use_both = roc_auc_score(y[held], _rank_mean(a, b)) > roc_auc_score(y[held], a)
+    a = _fit_score(first, model, X, y, X_pool, seed)
+    if not use_both:
+        return a
+    return _rank_mean(a, _fit_score(second, model, X, y, X_pool, seed))
 
 
 def cold_start_scores(X_included, X_pool) -> np.ndarray:
@@ -273,6 +307,12 @@ def _registry() -> dict[str, ScreeningModel]:
             "svm+nb",
             "as svm-fast, ranks averaged with naive Bayes (alpha 3.822) on the same features",
             classifier="svm+nb",
+        ),
+        variant(
+            "svm|nb",
+            "as svm-fast, ranks averaged with naive Bayes only while that ranks the latest "
+            "tenth of the labels better than the SVM alone",
+            classifier="svm|nb",
         ),
         variant(
             "svm+logistic",
