@@ -52,13 +52,16 @@ def _row(set_name: str, config: str, metrics: list, seconds: list[float]) -> dic
 
 
 def paired_against(frame, anchor: str) -> list[str]:
-    """Per set and configuration: mean and sd over seeds of WSS@95 minus the anchor's, same seed.
+    """Per set and configuration: WSS@95 minus the anchor's on the same seed, with a 95 % interval.
 
     Both runs of a seed start from the same priors, so the paired difference is the fair measure
-    of "at least as good": a configuration is no worse on a set when the mean difference is >= 0,
-    or within one standard error (sd / sqrt(seeds)) below it.
+    of "at least as good". The interval is mean ± t(0.975, seeds - 1) x sd / sqrt(seeds); a
+    configuration is "better" or "worse" on a set only when the interval excludes 0, a "tie"
+    otherwise (the seeds cannot tell them apart).
     """
     import math
+
+    from scipy.stats import t
 
     lines = []
     for set_name, part in frame.groupby("set", sort=False):
@@ -68,19 +71,15 @@ def paired_against(frame, anchor: str) -> list[str]:
         base = [float(v) for v in ref["wss95_by_seed"].iloc[0].split()]
         for _, row in part[~part["config"].isin([anchor, "random order"])].iterrows():
             vals = [float(v) for v in row["wss95_by_seed"].split()]
-            if len(vals) != len(base):
+            if len(vals) != len(base) or len(vals) < 2:
                 continue
             diff = [a - b for a, b in zip(vals, base, strict=True)]
-            sd = statistics.stdev(diff) if len(diff) > 1 else 0.0
-            se = sd / math.sqrt(len(diff))
-            verdict = (
-                "better"
-                if statistics.mean(diff) > se
-                else ("worse" if statistics.mean(diff) < -se else "tie")
-            )
+            mean = statistics.mean(diff)
+            half = t.ppf(0.975, len(diff) - 1) * statistics.stdev(diff) / math.sqrt(len(diff))
+            verdict = "better" if mean - half > 0 else "worse" if mean + half < 0 else "tie"
             lines.append(
-                f"{set_name:<28} {row['config']:<16} {statistics.mean(diff):+.4f} "
-                f"(sd {sd:.4f}, se {se:.4f}) {verdict}"
+                f"{set_name:<28} {row['config']:<16} {mean:+.4f}  "
+                f"95 % interval [{mean - half:+.4f}, {mean + half:+.4f}]  {verdict}"
             )
     return lines
 
