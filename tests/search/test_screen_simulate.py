@@ -162,3 +162,13 @@ def test_gated_ensemble_falls_back_to_the_svm_without_held_out_includes():
     train = np.concatenate([rel[:3], irr[:40], rel[3:5], irr[40:45]])
     mixed = MODELS["svm|nb"].scores(X[train], y[train], X[pool], seed=1)
     assert mixed.shape == (len(pool),) and np.isfinite(mixed).all()
+
+
+def test_warm_up_retrains_after_every_record_for_the_first_share_of_the_set():
+    from slr.search.screen.model import MODELS
+
+    warm = MODELS["svm-warm20"]
+    # svm-warm20: one record a batch while fewer than 20 % of the 1,000 records are screened,
+    # then svm-fast's 5 % growth (int(0.05 * 200) = 10)
+    assert [warm.batch(n, 1000) for n in (40, 199, 200, 400)] == [1, 1, 10, 20]
+    assert warm.batch(400) == 20  # without the set's size: no warm-up

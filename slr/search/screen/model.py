@@ -49,6 +49,12 @@ class ScreeningModel(BaseModel):
     balance_ratio: float | None = Field(default=9.8, gt=0)
     query_size: int = Field(default=1, ge=1)
     query_growth: float = Field(default=0.0, ge=0, lt=1)
+    query_warmup: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="retrain after every record until this share of the set is screened",
+    )
     query_max: int | None = Field(
         default=None, ge=1, description="the largest batch between retrainings (None: no cap)"
     )
@@ -66,8 +72,10 @@ class ScreeningModel(BaseModel):
         default="similarity", description="ranking while only includes are known"
     )
 
-    def batch(self, n_screened: int) -> int:
-        """How many records to screen before the next retraining."""
+    def batch(self, n_screened: int, n_total: int = 0) -> int:
+        """How many records to screen before the next retraining (``n_total``: the set's size)."""
+        if n_screened < self.query_warmup * n_total:
+            return 1
         grown = max(self.query_size, int(self.query_growth * n_screened))
         return grown if self.query_max is None else min(grown, max(self.query_max, 1))
 
@@ -218,6 +226,11 @@ def _registry() -> dict[str, ScreeningModel]:
             "svm-cap25",
             "as svm-fast, at most 25 records between retrainings",
             query_max=25,
+        ),
+        variant(
+            "svm-warm20",
+            "as svm-fast, retrained after every record until 20 % of the set is screened",
+            query_warmup=0.2,
         ),
         variant(
             "svm-eager",
