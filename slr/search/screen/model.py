@@ -7,13 +7,15 @@ figures that chose it). Adding a configuration is one entry in :func:`_registry`
 
 * classifiers: ``svm`` (linear SVM, squared hinge), ``logistic`` (L2 logistic regression),
   ``nb`` (multinomial naive Bayes), and ``svm+nb`` / ``svm+logistic`` ensembles that average the
-  members' rank-normalised scores;
+  members' rank-normalised scores; ``svm|nb`` averages with naive Bayes only while the average
+  ranks the latest tenth of the labels better than the SVM alone (a held-out check per retrain);
 * balancing (``balance_ratio``, ASReview's dynamic resampling as sample weights): each relevant
   record weighs ``balance_ratio`` times as much, in total, as all irrelevant records together;
   ``None`` weighs every record the same;
 * query size: the model is retrained after every ``query_size`` records, or after
   ``query_growth`` x the records screened so far when that is larger (few retrains late, when a
-  new label barely moves the model);
+  new label barely moves the model); ``query_max`` caps the batch, ``query_warmup`` retrains after
+  every record until that share of the set is screened;
 * cold start: before two classes exist, records are ranked by cosine similarity to the records
   included so far (input order when there are none).
 """
