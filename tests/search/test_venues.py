@@ -165,3 +165,29 @@ def test_a_wrong_slr_root_is_not_swallowed(tmp_path, monkeypatch):
     monkeypatch.setenv("SLR_ROOT", str(tmp_path / "nowhere"))
     with pytest.raises(ConfigError):
         review_venues(tmp_path)
+
+
+def test_dedupe_compares_venues_by_the_table_it_is_given():
+    from slr.search.dedupe import dedupe
+    from slr.search.dedupe.keys import match_keys
+    from slr.search.records import Provenance, Record
+
+    def record(rid: str, venue: str) -> Record:
+        prov = Provenance(file="refs.bib", line=1, row=1, source="acm", format="bibtex")
+        # corpus/papers.csv P37, at FORGE: two spellings of its venue, as two exports give them
+        return Record(
+            record_id=rid,
+            title="Resource-Efficient & Effective Code Summarization",
+            year=2025,
+            venue=venue,
+            provenance=prov,
+        )
+
+    a, b = record("a:1", "FORGE 2025"), record("b:1", "FORGE")
+    table = VenueTable.for_review(REPO)
+    assert match_keys(a, table).venue == match_keys(b, table).venue
+    assert match_keys(a).venue != match_keys(b).venue  # the bundled table lacks 'FORGE 2025'
+    assert match_keys(a, table).venue_class == "conference" and match_keys(a).venue_class is None
+    # dedupe takes the table down to its keys and merge: the two records are one work
+    works = dedupe([a, b], venues=table).works
+    assert len(works) == 1
