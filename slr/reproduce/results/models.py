@@ -22,7 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 SCHEMA = 2
 EfficiencyVerdictValue = Literal["holds", "does not hold", "cannot be checked"]
-CheckVerdictValue = Literal["supported", "not supported", "inconclusive at this scale"]
+CheckVerdictValue = Literal[
+    "supported", "not supported", "inconclusive at this scale", "uninformative at this scale"
+]
 
 
 class _Record(BaseModel):
@@ -248,20 +250,25 @@ class ArmResult(_Record):
     examples: dict[str, list[Example]]
 
 
-class Judgement(_Record):
-    """Arm vs baseline over the seeds (:func:`slr.reproduce.train.verdict.judge`)."""
+class FloorResult(_Record):
+    """One floor of a check (:mod:`slr.reproduce.train.floors`): its score on the same test items
+    and the 95 % interval of baseline - floor; ``beaten``: its lower end exceeds the tolerance."""
 
-    verdict: CheckVerdictValue
-    reason: str
-    n: int
-    diff_mean: float | None
-    diff_std: float | None
-    ci_low: float | None
-    ci_high: float | None
+    name: str
+    mean: float
+    margin_low: float
+    margin_high: float
+    beaten: bool
 
 
 class CheckResult(_Record):
-    """One check of a claim: the check as specified, both arms' figures, and the judgement."""
+    """One check of a claim: the check as specified, both arms' figures, and the judgement.
+
+    The interval (``ci_low``, ``ci_high``) is the paired bootstrap over test items combined
+    with the seeds; ``p_supported`` / ``p_not_supported`` are the one-sided bootstrap p-values and
+    their ``_holm`` values the ones corrected over the ``holm_family`` tests of the claim in this
+    run (a composite counts once). ``floors`` are the trivial outputs the baseline must beat.
+    """
 
     claim: str
     statement: str
@@ -289,6 +296,33 @@ class CheckResult(_Record):
     diff_std: float | None
     ci_low: float | None
     ci_high: float | None
+    n_items: int | None = None
+    interval: str = "t-interval over seeds"
+    p_supported: float | None = None
+    p_not_supported: float | None = None
+    p_supported_holm: float | None = None
+    p_not_supported_holm: float | None = None
+    holm_family: int | None = None
+    floors: list[FloorResult] = Field(default_factory=list)
+    informative: bool | None = None
+    composite: str | None = None
+    constant_output: str | None = None
+
+
+class CompositeResult(_Record):
+    """A composite statement of a claim ("X beats each of the others"): every part at once."""
+
+    name: str
+    claim: str
+    statement: str
+    checks: list[int] = Field(description="indices of its parts in TrainResult.checks")
+    verdict: CheckVerdictValue
+    reason: str
+    p_supported: float | None = None
+    p_not_supported: float | None = None
+    p_supported_holm: float | None = None
+    p_not_supported_holm: float | None = None
+    holm_family: int | None = None
 
 
 class TrainResult(_Result):
@@ -300,6 +334,7 @@ class TrainResult(_Result):
     seeds: list[int]
     arms: list[ArmResult]
     checks: list[CheckResult]
+    composites: list[CompositeResult] = Field(default_factory=list)
     wall_seconds: float
 
     def arm(self, name: str) -> ArmResult:
