@@ -347,8 +347,24 @@ Result = Annotated[MeasureResult | TrainResult, Field(discriminator="kind")]
 # --- efficiency verdicts ------------------------------------------------------------------------
 
 
+class ReadingVerdict(_Record):
+    """The verdict of one reading of an efficiency claim (:mod:`slr.reproduce.verdicts.readings`)."""
+
+    name: str
+    says: str = ""
+    verdict: EfficiencyVerdictValue
+    reason: str
+    predicted: int | float | None = None
+    decides: bool = False
+
+
 class EfficiencyVerdict(_Record):
-    """The verdict on one efficiency claim: claim vs exact count, analytical model or run."""
+    """The verdict on one efficiency claim: claim vs exact count, analytical model or run.
+
+    With readings, ``verdict`` is "holds" when some reading holds (``deciding_reading`` names
+    the first), "does not hold" only when every checkable reading fails, else "cannot be
+    checked"; ``readings`` has each reading's own verdict ("as encoded" is the claim's fields).
+    """
 
     claim: str
     paper: str
@@ -372,6 +388,8 @@ class EfficiencyVerdict(_Record):
     indicative: str | None = None
     assumptions: list[str] = Field(default_factory=list)
     notes: str = ""
+    readings: list[ReadingVerdict] = Field(default_factory=list)
+    deciding_reading: str | None = None
     spec_hash: str | None = None
 
 
