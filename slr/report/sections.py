@@ -300,6 +300,9 @@ def prisma_scope(flow: pd.DataFrame, review: Review) -> str:
 
 
 def default_sections() -> list[SectionFn]:
+    from slr.report.claims_section import claims_section
+    from slr.report.review_statements_section import review_statements_section
+
     return [
         overview,
         taxonomy_section,
@@ -307,6 +310,8 @@ def default_sections() -> list[SectionFn]:
         agreement_section,
         search_section,
         reproductions_section,
+        claims_section,
+        review_statements_section,
         data_quality_section,
     ]
 
