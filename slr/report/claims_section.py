@@ -18,9 +18,10 @@ if TYPE_CHECKING:
     from slr.report.sections import BuildContext
     from slr.review import Review
 
-OWN = ["claim", "paper", "kind", "status", "verdict", "deciding_reading", "why", "quote", "where"]
+OWN = ["claim", "paper", "kind", "status", "verdict", "deciding_reading", "readings", "why",
+       "proxy_verdicts", "quote", "where"]  # fmt: skip
 PROXY = ["spec", "check", "part_of", "metric", "arm_mean", "baseline_mean", "diff", "ci_low",
-         "ci_high", "items", "seeds", "p_holm", "floors", "verdict", "reason"]  # fmt: skip
+         "ci_high", "items", "seeds", "p_holm", "floors", "verdict", "verdict_of", "reason"]  # fmt: skip
 
 
 def claims_section(review: Review, ctx: BuildContext) -> Section | None:

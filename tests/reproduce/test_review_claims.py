@@ -101,6 +101,7 @@ def test_claims_view_keeps_proxy_verdicts_apart():
     assert not proxied.empty
     # a claim checked only on small-scale proxies keeps "cannot be checked here" as its own verdict
     assert set(proxied["verdict"]) == {"cannot be checked here"}
-    assert set(checks.loc[checks["proxy"], "verdict_of"]) == {"proxy verdict"}
+    # proxy verdicts are labelled so, and results judged before floors existed say "re-run"
+    assert all(v.startswith("proxy verdict") for v in checks.loc[checks["proxy"], "verdict_of"])
     prefix = claims.set_index("claim").loc["P31-params-prefix"]
     assert prefix["verdict"] == "holds" and prefix["deciding_reading"] == "as encoded"

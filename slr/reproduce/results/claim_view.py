@@ -25,10 +25,21 @@ from slr.reproduce.results.store import load_result_files, read_verdicts
 UNCHECKABLE = "cannot be checked here"
 
 
+STALE = "proxy verdict, judged before floors (t-interval over seeds, no floors): re-run"
+
+
 def _floors_text(check: Any) -> str:
+    if check.floors is None:
+        return "not computed (result judged before issue 12)"
     return "; ".join(
         f"{f.name} {f.mean:.2f}{'' if f.beaten else ' (not beaten)'}" for f in check.floors
     )
+
+
+def _verdict_of(proxy: bool, check: Any) -> str:
+    if not check.judged_with_floors:
+        return STALE if proxy else "paper-scale verdict, judged before floors: re-run"
+    return "proxy verdict" if proxy else "paper-scale verdict"
 
 
 def checks_frame(root: Path | str | None = None) -> Any:
@@ -51,9 +62,9 @@ def checks_frame(root: Path | str | None = None) -> Any:
                 "ci_low": c.ci_low, "ci_high": c.ci_high, "items": c.n_items,
                 "p_holm": c.p_supported_holm, "floors": _floors_text(c),
                 "informative": c.informative, "verdict": c.verdict,
-                "verdict_of": "proxy verdict" if proxy else "paper-scale verdict", "reason": c.reason,
+                "verdict_of": _verdict_of(proxy, c), "reason": c.reason,
             })  # fmt: skip
-        for comp in result.composites:
+        for comp in result.composites or []:
             rows.append({
                 **common, "claim": comp.claim, "check": comp.statement, "part_of": None,
                 "arm": "composite of checks " + ", ".join(map(str, comp.checks)),

@@ -296,17 +296,29 @@ class CheckResult(_Record):
     diff_std: float | None
     ci_low: float | None
     ci_high: float | None
+    # issue 12 (absent, None, in results judged before it: a t-interval over seeds, no floors)
     n_items: int | None = None
-    interval: str = "t-interval over seeds"
+    interval: str | None = None
     p_supported: float | None = None
     p_not_supported: float | None = None
     p_supported_holm: float | None = None
     p_not_supported_holm: float | None = None
     holm_family: int | None = None
-    floors: list[FloorResult] = Field(default_factory=list)
+    floors: list[FloorResult] | None = None
     informative: bool | None = None
     composite: str | None = None
     constant_output: str | None = None
+
+    omit_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"n_items", "interval", "p_supported", "p_not_supported", "p_supported_holm",
+         "p_not_supported_holm", "holm_family", "floors", "informative", "composite",
+         "constant_output"}
+    )  # fmt: skip
+
+    @property
+    def judged_with_floors(self) -> bool:
+        """Judged by issue 12's rules (floors on the same items, paired bootstrap, Holm)."""
+        return self.floors is not None
 
 
 class CompositeResult(_Record):
@@ -334,8 +346,10 @@ class TrainResult(_Result):
     seeds: list[int]
     arms: list[ArmResult]
     checks: list[CheckResult]
-    composites: list[CompositeResult] = Field(default_factory=list)
+    composites: list[CompositeResult] | None = None
     wall_seconds: float
+
+    omit_when_none: ClassVar[frozenset[str]] = frozenset({"composites"})
 
     def arm(self, name: str) -> ArmResult:
         return next(a for a in self.arms if a.name == name)
