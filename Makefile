@@ -8,7 +8,9 @@
 #                     transformers, peft and accelerate (locks/lowest.txt, in .venv-lowest)
 #   make lock         re-resolve every lock from pyproject.toml (newest releases in the ranges)
 #   make gpu-wheels   download the wheels the GPU machine's image lacks into .whl/ (ignored by git)
-#   make gpu-check    the GPU reproduction checks (scripts/gpu-check; GPU_CHECK_ARGS=--cpu: tiny, here)
+#   make gpu-check    the GPU checks (scripts/gpu-check: paper-scale measured runs, stops at once
+#                     without CUDA); `make gpu-check-cpu`: their tiny variants on this machine
+#   make gpu-import FROM=DIR   results that came back from the GPU machine -> results/runs + verdicts
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -23,7 +25,8 @@ FIND_LINKS ?= $(if $(wildcard $(TORCH_WHEELS)/torch-*),--find-links $(TORCH_WHEE
 SYNC     = $(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(FIND_LINKS)
 EDITABLE = $(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 
-.PHONY: review test test-fast test-lowest lowest-run lint lockcheck lock bench gpu-wheels gpu-check clean
+.PHONY: review test test-fast test-lowest lowest-run lint lockcheck lock bench gpu-wheels gpu-check \
+	gpu-check-cpu gpu-import clean
 
 # A lock made from another pyproject.toml stops every install, with the command that fixes it.
 lockcheck:
@@ -83,11 +86,21 @@ lock: | $(UV)
 bench: $(VENV)/.stamp-test
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-gpu-wheels: | $(UV)
+GPU_OUT ?= gpu-check-out
+gpu-wheels:
 	$(PYTHON) scripts/gpu_wheels.py --out .whl
 
+# On the GPU machine: no virtualenv, the image's python3 (PYTHON=... to choose another).
 gpu-check:
-	scripts/gpu-check $(GPU_CHECK_ARGS)
+	scripts/gpu-check --out $(GPU_OUT) $(GPU_CHECK_ARGS)
+
+gpu-check-cpu: $(VENV)/.stamp-test
+	PYTHON=$(BIN)/python scripts/gpu-check --cpu --out $(GPU_OUT)-cpu $(GPU_CHECK_ARGS)
+
+gpu-import: $(VENV)/.stamp-test
+	@test -n "$(FROM)" || { echo "usage: make gpu-import FROM=<folder that came back>"; exit 2; }
+	$(BIN)/slr reproduce import-runs $(FROM)
+	$(BIN)/slr reproduce verify --details
 
 clean:
 	rm -rf $(VENV) .venv-lowest build build.tmp* build.old*

@@ -10,11 +10,12 @@ is listed with both values.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
+
+from slr.interrater import cohen_kappa  # re-exported: slr.agreement.cohen_kappa
 
 if TYPE_CHECKING:
     from slr.review import Review
@@ -41,26 +42,6 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def cohen_kappa(a: list[str], b: list[str]) -> float | None:
-    """Cohen's kappa of two raters' labels (None when undefined: < 2 items or one label only).
-
-    (p_o - p_e) / (1 - p_e) with p_e from each rater's marginals; the test checks it equals
-    scikit-learn's ``cohen_kappa_score``, which is not imported here to keep the build fast.
-    """
-    n = len(a)
-    labels = sorted(set(a) | set(b))  # a fixed order: the float sum must not vary by hash seed
-    if n < 2 or len(labels) < 2:
-        return None
-    p_o = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    p_e = math.fsum((a.count(lab) / n) * (b.count(lab) / n) for lab in labels)
-    if p_e == 1.0:
-        return None
-    return (p_o - p_e) / (1 - p_e)
-
-
-_kappa = cohen_kappa
-
-
 def _compare_single(
     fld: str, level: str, ids: list[str], canon: list[str], earlier: list[str]
 ) -> tuple[dict, list[dict]]:
@@ -73,7 +54,7 @@ def _compare_single(
         "n": len(ids),
         "agree": agree,
         "share": agree / len(ids) if ids else None,
-        "kappa": _kappa(canon, earlier),
+        "kappa": cohen_kappa(canon, earlier),
         "mean_jaccard": None,
     }
     diffs = [

@@ -110,6 +110,11 @@ WITH_PATHS = sorted(
 )
 
 
+# Required values that must name something real for the command to reach its paths: a spec
+# *name* (not a path) is resolved first, and an unknown one is a clean error of its own.
+_PLACEHOLDERS = {"specs": "cpu-tiny-llama-lora"}
+
+
 def _bad_path_argv(callback, bad: Path) -> list[str]:
     """Every path parameter set to ``bad``; other required values set to placeholders."""
     args: list[str] = []
@@ -122,7 +127,7 @@ def _bad_path_argv(callback, bad: Path) -> list[str]:
         elif base is int or int in typing.get_args(base):
             value = "1"
         else:
-            value = "no-such-value"
+            value = _PLACEHOLDERS.get(name, "no-such-value")
         if isinstance(info, OptionInfo):
             if ann is bool:
                 continue
@@ -204,7 +209,7 @@ def test_an_unwritable_build_folder_is_one_message(capsys):
 
 
 def test_a_command_without_its_extra_says_what_to_install(tmp_path):
-    spec = ROOT / "reproductions" / "specs" / "effectiveness" / "defect-lora-vs-full-minilm.yaml"
+    spec = ROOT / "reproductions" / "specs" / "defect-lora-vs-full-minilm.yaml"
     code = (
         "import sys\n"
         "sys.modules['torch'] = None  # as if the ml extra were not installed\n"

@@ -144,6 +144,22 @@ def report_failure(err: BaseException, *, verbose: bool, signals: Signals) -> in
         return int(getattr(err, "exit_code", 2))
     if verbose:
         traceback.print_exception(err)
+    status = _stopped(err, kind, signals)
+    if status is None:
+        status = _known_failure(err)
+    if status is not None:
+        return status
+    if not isinstance(err, Exception):
+        raise err
+    _say(
+        f"unexpected {type(err).__name__}: {err}. This is a bug in slr: run the command again "
+        "with --verbose and report the traceback"
+    )
+    return 1
+
+
+def _stopped(err: BaseException, kind: str | None, signals: Signals) -> int | None:
+    """The status of an interrupted, aborted or terminated command (None: it was not)."""
     if isinstance(err, KeyboardInterrupt) or (kind == "abort" and _during_interrupt(err)):
         _say("interrupted (Ctrl-C); outputs are left as they were")
         return 130
@@ -156,6 +172,11 @@ def report_failure(err: BaseException, *, verbose: bool, signals: Signals) -> in
     if isinstance(err, SlrError):
         _say(str(err))
         return 130 if signals.interrupted or _during_interrupt(err) else err.exit_status
+    return None
+
+
+def _known_failure(err: BaseException) -> int | None:
+    """The status of a missing extra, an OS error or exhausted memory (None: none of them)."""
     if isinstance(err, ModuleNotFoundError) and (err.name or "").split(".")[0] in _EXTRAS:
         package = (err.name or "").split(".")[0]
         extra = _EXTRAS[package]
@@ -170,10 +191,4 @@ def report_failure(err: BaseException, *, verbose: bool, signals: Signals) -> in
     if isinstance(err, MemoryError):
         _say("out of memory; try a smaller input or a machine with more memory")
         return 1
-    if not isinstance(err, Exception):
-        raise err
-    _say(
-        f"unexpected {type(err).__name__}: {err}. This is a bug in slr: run the command again "
-        "with --verbose and report the traceback"
-    )
-    return 1
+    return None

@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from slr.cli import gpu_cmds
 from slr.cli.train_cmds import RUN_COMMANDS, _console, _quiet_ml
 
 _GIB = 1024**3
@@ -326,6 +327,8 @@ def _fmt(value: float, unit: str | None) -> str:
 
 for _name, _command in RUN_COMMANDS.items():
     app.command(_name)(_command)
+app.command("gpu-check")(gpu_cmds.gpu_check)
+app.command("import-runs")(gpu_cmds.import_runs)
 
 
 def register(parent: typer.Typer) -> None:

@@ -85,6 +85,29 @@ def _looks_binary(data: bytes, path: Path) -> None:
 def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> DecodedText:
     """Decode an export's bytes; raises InputFormatError for binary or undecodable data."""
     path = Path(path)
+    marked = _decode_marked(data, path)
+    if marked is not None:
+        return marked
+    _looks_binary(data, path)
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
+    encoding = _guess_single_byte(data)
+    try:
+        return DecodedText(data.decode(encoding), encoding)
+    except (UnicodeDecodeError, LookupError) as err:
+        raise InputFormatError(
+            f"{display_path(path)}: cannot decode the file (tried UTF-8, {encoding}); save it "
+            "as UTF-8 and ingest it again"
+        ) from err
+
+
+def _decode_marked(data: bytes, path: Path) -> DecodedText | None:
+    """Text that says its encoding: a byte-order mark, or UTF-16 without one (None: neither)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -95,24 +118,21 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> DecodedText:
                     f"{enc} ({err.reason} at byte {err.start}); re-export the file"
                 ) from err
     utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        try:
-            return DecodedText(data.decode(utf16), utf16)
-        except UnicodeDecodeError as err:
-            line = data[: err.start].decode(utf16, errors="replace").count("\n") + 1
-            raise InputFormatError(
-                f"{display_path(path)}:{line}: the file is {utf16.upper()} without a byte-order "
-                f"mark, but the bytes at offset {err.start} are not ({err.reason}); save the "
-                "export as UTF-8 and ingest it again"
-            ) from err
-    _looks_binary(data, path)
+    if utf16 is None:
+        return None
     try:
-        return DecodedText(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    mixed = _decode_mixed(data)
-    if mixed is not None:
-        return mixed
+        return DecodedText(data.decode(utf16), utf16)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].decode(utf16, errors="replace").count("\n") + 1
+        raise InputFormatError(
+            f"{display_path(path)}:{line}: the file is {utf16.upper()} without a byte-order "
+            f"mark, but the bytes at offset {err.start} are not ({err.reason}); save the "
+            "export as UTF-8 and ingest it again"
+        ) from err
+
+
+def _guess_single_byte(data: bytes) -> str:
+    """The detector's guess, Latin-1 vs Windows-1252 decided on the 0x80-0x9F bytes."""
     c1 = {b for b in data if 0x80 <= b <= 0x9F}
     encoding: str | None = None
     try:
@@ -126,13 +146,7 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> DecodedText:
         # Single-byte Western guesses are unreliable on short texts; decide Latin-1 vs
         # Windows-1252 on the 0x80-0x9F bytes (text in Windows-1252, controls in Latin-1).
         encoding = "cp1252" if c1 and not (c1 & _CP1252_UNDEFINED) else "latin_1"
-    try:
-        return DecodedText(data.decode(encoding), encoding)
-    except (UnicodeDecodeError, LookupError) as err:
-        raise InputFormatError(
-            f"{display_path(path)}: cannot decode the file (tried UTF-8, {encoding}); save it "
-            "as UTF-8 and ingest it again"
-        ) from err
+    return encoding
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -64,41 +64,14 @@ def id_prefix_for(path: str | Path) -> str:
 
 def build_record(mapped: MappedFields, *, record_id: str, provenance: Provenance) -> Record:
     """Normalise mapped fields into a :class:`Record`; raise RecordRejected if unusable."""
-    title, title_truncated = normalise_title(mapped.title)
-    if title is None:
-        raise RecordRejected(
-            "empty title; every record needs a title to be deduplicated and "
-            "screened (fix the export or drop the record)"
-        )
-    if len(re.sub(r"[\W_]+", "", title)) < 2:
-        raise RecordRejected(f"title {title!r} has no words; fix the export or drop the record")
+    title, title_truncated = _checked_title(mapped)
     extra = {k: v for k, v in ((k, clean_text(v)) for k, v in mapped.extra.items()) if v}
     authors, authors_truncated = parse_authors(mapped.authors, mapped.author_style)
     year = normalise_year(mapped.year)
     if mapped.year and year is None:
         extra["year_as_exported"] = str(mapped.year)
-    doi = normalise_doi(mapped.doi)
-    if clean_text(mapped.doi) and doi is None:
-        extra["doi_as_exported"] = str(clean_text(mapped.doi))
-    if doi is None and (doi := doi_from_url(mapped.url)) is not None:
-        extra["doi_from"] = "url"
-    arxiv = parse_arxiv_id(mapped.arxiv) if mapped.arxiv else None
-    arxiv_id = None
-    if arxiv is not None:
-        arxiv_id = arxiv[0]
-        if arxiv[1] is not None:
-            extra["arxiv_version"] = str(arxiv[1])
-    venue, venue_truncated = normalise_venue(mapped.venue)
-    if venue_truncated:
-        extra["venue_truncated"] = "true"
-    for alt in mapped.venue_alternatives:
-        alt_venue, _ = normalise_venue(alt)
-        if alt_venue and venue is None:
-            venue = alt_venue
-    entry_type = normalise_entry_type(mapped.entry_type, default="misc")
-    if entry_type == "misc" and venue:
-        kind = venue_kind(venue)
-        entry_type = {"journal": "article", "conference": "inproceedings"}.get(kind or "", "misc")
+    doi, arxiv_id = _identifiers(mapped, extra)
+    venue, entry_type = _venue_and_type(mapped, extra)
     abstract = clean_text(mapped.abstract)
     if abstract and (abstract.startswith(("…", "...")) or abstract.endswith(("…", "..."))):
         extra["abstract_truncated"] = "true"
@@ -131,6 +104,50 @@ def build_record(mapped: MappedFields, *, record_id: str, provenance: Provenance
         extra=extra,
         provenance=provenance,
     )
+
+
+def _checked_title(mapped: MappedFields) -> tuple[str, bool]:
+    title, truncated = normalise_title(mapped.title)
+    if title is None:
+        raise RecordRejected(
+            "empty title; every record needs a title to be deduplicated and "
+            "screened (fix the export or drop the record)"
+        )
+    if len(re.sub(r"[\W_]+", "", title)) < 2:
+        raise RecordRejected(f"title {title!r} has no words; fix the export or drop the record")
+    return title, truncated
+
+
+def _identifiers(mapped: MappedFields, extra: dict[str, str]) -> tuple[str | None, str | None]:
+    """DOI (from the field, else the URL) and arXiv id; what could not be read goes to ``extra``."""
+    doi = normalise_doi(mapped.doi)
+    if clean_text(mapped.doi) and doi is None:
+        extra["doi_as_exported"] = str(clean_text(mapped.doi))
+    if doi is None and (doi := doi_from_url(mapped.url)) is not None:
+        extra["doi_from"] = "url"
+    arxiv = parse_arxiv_id(mapped.arxiv) if mapped.arxiv else None
+    if arxiv is None:
+        return doi, None
+    if arxiv[1] is not None:
+        extra["arxiv_version"] = str(arxiv[1])
+    return doi, arxiv[0]
+
+
+def _venue_and_type(mapped: MappedFields, extra: dict[str, str]) -> tuple[str | None, str]:
+    """The venue (else the first usable alternative) and the entry type (from the venue's kind
+    when the export gives none)."""
+    venue, venue_truncated = normalise_venue(mapped.venue)
+    if venue_truncated:
+        extra["venue_truncated"] = "true"
+    for alt in mapped.venue_alternatives:
+        alt_venue, _ = normalise_venue(alt)
+        if alt_venue and venue is None:
+            venue = alt_venue
+    entry_type = normalise_entry_type(mapped.entry_type, default="misc")
+    if entry_type == "misc" and venue:
+        kind = venue_kind(venue)
+        entry_type = {"journal": "article", "conference": "inproceedings"}.get(kind or "", "misc")
+    return venue, entry_type
 
 
 def ingest_text(

@@ -129,8 +129,9 @@ def test_simulate_command(tmp_path, capsys):
                 else [f"kidney cohort outcome study {i}", "renal", 0]
             )
     code, out, _ = run(
-        capsys, "screen", "simulate", labelled, "--seeds", "2", "--plot", tmp_path / "recall.png"
-    )
+        capsys, "screen", "simulate", labelled, "--seeds", "2", "--plot", tmp_path / "recall.png",
+        "--out", tmp_path / "sim",
+    )  # fmt: skip
     assert code == 0 and "WSS@95" in out and (tmp_path / "recall.png").is_file()
 
 

@@ -109,7 +109,12 @@ def _why_uncheckable(claim: Any) -> EfficiencyVerdict | None:
 
 
 def check_claim(claim: Any, runs: list[MeasureResult] | None = None) -> EfficiencyVerdict:
-    """The verdict of one efficiency claim."""
+    """The verdict of one efficiency claim (paper-scale measurements first, where there are)."""
+    from slr.reproduce.verdicts.measured import measured_verdict
+
+    measured = measured_verdict(claim, runs or [])
+    if measured is not None:
+        return measured
     uncheckable = _why_uncheckable(claim)
     if uncheckable is not None:
         return uncheckable
@@ -203,18 +208,6 @@ def _check_memory_reduction(claim: Any, runs: list[MeasureResult]) -> Efficiency
     base = predict_memory(claim.model, _baseline(claim), setup, head=claim.head)
     value = memory_reduction(est, base)
     low, high = claim.value_range()
-    measured = _measured_reduction(claim, runs)
-    if measured is not None:
-        ok = _within(measured, low, high, claim.rounding())
-        return _verdict(
-            claim,
-            HOLDS if ok else FAILS,
-            f"measured {measured:.1f} % (analytical {value:.1f} %)",
-            basis="measurement",
-            predicted=round(value, 2),
-            measured=round(measured, 2),
-            tolerance=claim.rounding(),
-        )
     tol = max(MEMORY_TOLERANCE_PP, claim.rounding())
     ok = _within(value, low, high, tol)
     return _verdict(
@@ -226,18 +219,6 @@ def _check_memory_reduction(claim: Any, runs: list[MeasureResult]) -> Efficiency
         predicted=round(value, 2),
         tolerance=tol,
     )
-
-
-def _measured_reduction(claim: Any, runs: list[MeasureResult]) -> float | None:
-    """From two ok runs tagged with this claim: one with the method, one with the baseline."""
-    mine = [r for r in runs if r.status == "ok" and r.manifest.spec["run"].get("claim") == claim.id]
-    by_method = {r.manifest.spec["resolved"]["method"]["name"]: r for r in mine}
-    base_name = _baseline(claim)
-    if claim.method in by_method and base_name in by_method:
-        base = by_method[base_name].peak()
-        if base:
-            return 100.0 * (1 - by_method[claim.method].peak() / base)
-    return None
 
 
 def _check_time(claim: Any, runs: list[MeasureResult]) -> EfficiencyVerdict:

@@ -1,0 +1,287 @@
+"""The model of prioritised screening as data: features, classifier, balancing, query size.
+
+A :class:`ScreeningModel` is one typed configuration; :data:`MODELS` names the configurations the
+benchmark (``benchmarks/bench_screening.py``) compares, and :data:`DEFAULT_MODEL` is the one that
+``slr screen next`` and ``slr screen simulate`` use unless told otherwise (the README gives the
+figures that chose it). Adding a configuration is one entry in :func:`_registry`.
+
+* classifiers: ``svm`` (linear SVM, squared hinge), ``logistic`` (L2 logistic regression),
+  ``nb`` (multinomial naive Bayes), and ``svm+nb`` / ``svm+logistic`` ensembles that average the
+  members' rank-normalised scores;
+* balancing (``balance_ratio``, ASReview's dynamic resampling as sample weights): each relevant
+  record weighs ``balance_ratio`` times as much, in total, as all irrelevant records together;
+  ``None`` weighs every record the same;
+* query size: the model is retrained after every ``query_size`` records, or after
+  ``query_growth`` x the records screened so far when that is larger (few retrains late, when a
+  new label barely moves the model);
+* cold start: before two classes exist, records are ranked by cosine similarity to the records
+  included so far (input order when there are none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from slr.errors import ConfigError
+from slr.search.screen.features import FeatureConfig
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Classifier = Literal["svm", "logistic", "nb", "svm+nb", "svm+logistic"]
+
+
+class ScreeningModel(BaseModel):
+    """One configuration of prioritised screening."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    features: FeatureConfig = FeatureConfig()
+    classifier: Classifier = "svm"
+    C: float = Field(default=0.11, gt=0, description="inverse regularisation of svm and logistic")
+    nb_alpha: float = Field(default=3.822, gt=0)
+    balance_ratio: float | None = Field(default=9.8, gt=0)
+    query_size: int = Field(default=1, ge=1)
+    query_growth: float = Field(default=0.0, ge=0, lt=1)
+    retrain_on_include: bool = Field(
+        default=False,
+        description="end a batch early at an include: a new include moves the model most",
+    )
+    pseudo_negatives: int = Field(
+        default=0,
+        ge=0,
+        description="while fewer excludes are known, random unscreened records fill up to this "
+        "many as irrelevant (AutoTAR's pseudo-negatives, Cormack & Grossman 2015)",
+    )
+    cold_start: Literal["similarity", "input-order"] = Field(
+        default="similarity", description="ranking while only includes are known"
+    )
+
+    def batch(self, n_screened: int) -> int:
+        """How many records to screen before the next retraining."""
+        return max(self.query_size, int(self.query_growth * n_screened))
+
+    def sample_weight(self, y: np.ndarray) -> np.ndarray | None:
+        if self.balance_ratio is None:
+            return None
+        import numpy as np
+
+        n1, n0 = int(y.sum()), int((1 - y).sum())
+        w = np.where(y == 1, 1.0, n1 / (self.balance_ratio * n0))
+        return w * (len(y) / w.sum())
+
+    def scores(self, X_train, y: np.ndarray, X_pool, seed: int = 0) -> np.ndarray:
+        """Relevance scores of the pool (higher: more likely relevant), trained on two classes."""
+        X_train, y = self._with_pseudo_negatives(X_train, y, X_pool, seed)
+        members = self.classifier.split("+")
+        if len(members) == 1:
+            return _fit_score(members[0], self, X_train, y, X_pool, seed)
+        import numpy as np
+        from scipy.stats import rankdata
+
+        ranks = [rankdata(_fit_score(m, self, X_train, y, X_pool, seed)) for m in members]
+        return np.mean(ranks, axis=0) / len(ranks[0])
+
+    def _with_pseudo_negatives(self, X_train, y: np.ndarray, X_pool, seed: int):
+        """Random unscreened records added as irrelevant while few excludes are known."""
+        short = min(self.pseudo_negatives - int((y == 0).sum()), X_pool.shape[0])
+        if short <= 0:
+            return X_train, y
+        import numpy as np
+        from scipy import sparse
+
+        rng = np.random.default_rng([seed, len(y)])
+        pick = rng.choice(X_pool.shape[0], short, replace=False)
+        X_fit = sparse.vstack([X_train, X_pool[pick]], format="csr")
+        return X_fit, np.concatenate([y, np.zeros(short, dtype=y.dtype)])
+
+
+def _fit_score(kind: str, model: ScreeningModel, X, y, X_pool, seed: int) -> np.ndarray:
+    weight = model.sample_weight(y)
+    if kind == "svm":
+        from sklearn.svm import LinearSVC
+
+        svm = LinearSVC(C=model.C, loss="squared_hinge", random_state=seed)
+        svm.fit(X, y, sample_weight=weight)
+        return svm.decision_function(X_pool)
+    if kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=model.C, solver="liblinear", random_state=seed)
+        lr.fit(X, y, sample_weight=weight)
+        return lr.decision_function(X_pool)
+    if kind == "nb":
+        from sklearn.naive_bayes import MultinomialNB
+
+        if not model.features.non_negative:
+            raise ConfigError(
+                f"model {model.name!r}: naive Bayes needs non-negative features; "
+                "use TF-IDF blocks only, or svm / logistic with the encoder"
+            )
+        nb = MultinomialNB(alpha=model.nb_alpha)
+        nb.fit(X, y, sample_weight=weight)
+        log_p = nb.predict_log_proba(X_pool)
+        return log_p[:, 1] - log_p[:, 0]
+    raise ConfigError(f"unknown classifier {kind!r}")  # pragma: no cover - Literal checked
+
+
+def cold_start_scores(X_included, X_pool) -> np.ndarray:
+    """Cosine similarity of each pool record to the centroid of the included records."""
+    import numpy as np
+
+    centroid = np.asarray(X_included.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    if norm == 0:
+        return np.zeros(X_pool.shape[0])
+    return np.asarray(X_pool @ (centroid / norm)).ravel()
+
+
+def _registry() -> dict[str, ScreeningModel]:
+    """The configurations the benchmark compares; each differs from ``svm-fast`` in one choice."""
+    base = FeatureConfig(keywords=False)
+    fast = ScreeningModel(
+        name="svm-fast",
+        description="as asreview-like, retrained after 1 record or 5 % of those screened",
+        features=base,
+        query_growth=0.05,
+    )
+
+    def variant(name: str, description: str, **changes: Any) -> ScreeningModel:
+        """``svm-fast`` with one choice changed (validated like any configuration)."""
+        return ScreeningModel.model_validate(
+            {**fast.model_dump(), "name": name, "description": description, **changes}
+        )
+
+    entries = [
+        ScreeningModel(
+            name="asreview-like",
+            description="ASReview 3's default (ELAS u4) rebuilt: TF-IDF 1-2-grams, linear SVM "
+            "C 0.11, balance ratio 9.8, retrained after every record",
+            features=base,
+        ),
+        fast,
+        variant(
+            "svm-fast2",
+            "as svm-fast, retrained after 1 record or 2 % of those screened",
+            query_growth=0.02,
+        ),
+        variant(
+            "svm-eager",
+            "as svm-fast, a batch ends at each include found (retrained at once)",
+            retrain_on_include=True,
+        ),
+        variant(
+            "svm-eager2",
+            "as svm-fast2, a batch ends at each include found (retrained at once)",
+            query_growth=0.02,
+            retrain_on_include=True,
+        ),
+        variant(
+            "svm-pseudo",
+            "as svm-fast, random unscreened records as irrelevant until 100 excludes are known",
+            pseudo_negatives=100,
+        ),
+        variant(
+            "svm-topdown",
+            "as svm-fast, input order (ASReview's top-down) while no exclude is known",
+            cold_start="input-order",
+        ),
+        ScreeningModel(
+            name="svm-q10",
+            description="as svm-fast, retrained after every 10 records",
+            features=base,
+            query_size=10,
+        ),
+        ScreeningModel(
+            name="svm-keywords",
+            description="as svm-fast, with the records' keywords added to the text",
+            features=FeatureConfig(keywords=True),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-title",
+            description="as svm-fast, the title counted twice in the text",
+            features=FeatureConfig(keywords=False, title_repeat=2),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-rawtf",
+            description="as svm-fast, raw term counts instead of sublinear tf (1 + log tf)",
+            features=FeatureConfig(keywords=False, sublinear_tf=False),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-stopwords",
+            description="as svm-fast, English stop words dropped",
+            features=FeatureConfig(keywords=False, stop_words=True),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-char",
+            description="as svm-fast, plus TF-IDF of character 3-5-grams",
+            features=FeatureConfig(keywords=False, blocks=("tfidf", "char")),
+            query_growth=0.05,
+        ),
+        variant(
+            "svm-unbalanced",
+            "as svm-fast, without class balancing",
+            balance_ratio=None,
+        ),
+        variant(
+            "logistic",
+            "as svm-fast with logistic regression (C 1, balance ratio 1)",
+            classifier="logistic",
+            C=1.0,
+            balance_ratio=1.0,
+        ),
+        ScreeningModel(
+            name="nb",
+            description="ASReview's ELAS u3: naive Bayes alpha 3.822, stop words dropped, "
+            "balance ratio 1.2; adaptive query size",
+            features=FeatureConfig(keywords=False, stop_words=True),
+            classifier="nb",
+            balance_ratio=1.2,
+            query_growth=0.05,
+        ),
+        variant(
+            "svm+nb",
+            "as svm-fast, ranks averaged with naive Bayes (alpha 3.822) on the same features",
+            classifier="svm+nb",
+        ),
+        variant(
+            "svm+logistic",
+            "as svm-fast, ranks averaged with logistic regression",
+            classifier="svm+logistic",
+        ),
+        ScreeningModel(
+            name="svm-encoder",
+            description="as svm-fast, plus all-MiniLM-L6-v2 sentence embeddings (ML extra)",
+            features=FeatureConfig(keywords=False, blocks=("tfidf", "encoder")),
+            query_growth=0.05,
+        ),
+    ]
+    return {m.name: m for m in entries}
+
+
+MODELS: Mapping[str, ScreeningModel] = MappingProxyType(_registry())  # read-only
+DEFAULT_MODEL = "svm-fast"
+
+
+def screening_model(name: str | ScreeningModel | None = None) -> ScreeningModel:
+    """A registered configuration by name (the default when None)."""
+    if isinstance(name, ScreeningModel):
+        return name
+    key = DEFAULT_MODEL if name is None else name
+    if key not in MODELS:
+        import difflib
+
+        close = difflib.get_close_matches(key, list(MODELS), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"unknown screening model {key!r}{hint}; known: {', '.join(MODELS)}")
+    return MODELS[key]
