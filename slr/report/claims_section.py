@@ -36,7 +36,9 @@ def claims_section(review: Review, ctx: BuildContext) -> Section | None:
     ctx.write_table("claims_verdicts", claims)
     ctx.write_table("claims_checks", checks)
     counts = claims["verdict"].value_counts()
-    html = cards([(str(k), int(n)) for k, n in counts.items()])
+    html = cards(
+        [(str(k), int(counts[k])) for k in sorted(counts.index, key=lambda k: (-counts[k], k))]
+    )
     html += (
         f"<p>{len(claims)} claims of {claims['paper'].nunique()} papers "
         "(<code>corpus/claims.yaml</code>), each with its verbatim quote and where it is stated. "

@@ -114,7 +114,7 @@ def count(codings: Any, of: str, unit: Unit, tax: Any, pool: bool = False) -> Co
     for row in codings.itertuples(index=False):
         values = _values(row, of, tax, pool)
         uses.update(values)
-        for v in set(values):
+        for v in dict.fromkeys(values):  # once per row, in a fixed order
             rows[v] += 1
             papers[v].add(str(row.paper_id))
     if unit == "method uses":

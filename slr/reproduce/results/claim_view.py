@@ -88,6 +88,12 @@ def _own_effectiveness(checks: Any, because: str) -> tuple[str, str]:
     return "inconclusive at this scale", "the paper-scale checks do not decide"
 
 
+def _tally(values: Any) -> str:
+    """'2 supported, 1 not supported': most frequent first, ties by name (hash-seed free)."""
+    counts = sorted(values.value_counts().items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return ", ".join(f"{n} {v}" for v, n in counts)
+
+
 def claim_verdicts_frame(root: Path | str | None = None) -> Any:
     """One row per claim: its status, its own verdict (and deciding reading), its proxies."""
     import pandas as pd
@@ -118,8 +124,7 @@ def claim_verdicts_frame(root: Path | str | None = None) -> Any:
             "claim": c.id, "paper": c.paper, "kind": c.kind, "quote": c.quote, "where": c.where,
             "status": c.status, "verdict": verdict, "why": why, "deciding_reading": deciding,
             "readings": readings, "proxy_checks": len(proxies),
-            "proxy_verdicts": ", ".join(f"{n} {v}" for v, n in proxies["verdict"].value_counts().items())
-            if len(proxies) else "",
+            "proxy_verdicts": _tally(proxies["verdict"]) if len(proxies) else "",
             "artifact": f"{c.artifact.repo}@{c.artifact.commit[:8]}" if c.artifact else "",
         })  # fmt: skip
     return pd.DataFrame(rows)
