@@ -100,10 +100,16 @@ def _values(row: Any, of: str, tax: Any, pool: bool) -> list[str]:
     if of != "methods":
         return items
     parts = [p.strip() for v in items for p in v.split("+") if p.strip()]
-    parts = [p for p in parts if p != "Full Fine-Tuning"]
+    # full fine-tuning is the baseline (taxonomy family "baseline"), not a PEFT method used
+    parts = [p for p in parts if not _is_baseline(tax, p)]
     if pool:
         return [tax.root_method(p) if tax.vocab["methods"].resolve(p) else p for p in parts]
     return parts
+
+
+def _is_baseline(tax: Any, name: str) -> bool:
+    canon = tax.vocab["methods"].resolve(name)
+    return canon is not None and tax.method(canon).family == "baseline"
 
 
 def count(codings: Any, of: str, unit: Unit, tax: Any, pool: bool = False) -> Counter[str]:
