@@ -11,7 +11,7 @@ is listed with both values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -44,7 +44,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 def _compare_single(
     fld: str, level: str, ids: list[str], canon: list[str], earlier: list[str]
-) -> tuple[dict, list[dict]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Summary row (share agreeing, Cohen's kappa) and disagreements of a single-valued field."""
     agree = sum(a == b for a, b in zip(canon, earlier, strict=True))
     row = {
@@ -67,7 +67,7 @@ def _compare_single(
 
 def _compare_sets(
     fld: str, level: str, ids: list[str], canon: list[set[str]], earlier: list[set[str]]
-) -> tuple[dict, list[dict]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Summary row (share of identical sets, mean Jaccard) and disagreements of a set field."""
     agree = sum(a == b for a, b in zip(canon, earlier, strict=True))
     jac = [_jaccard(a, b) for a, b in zip(canon, earlier, strict=True)]
@@ -99,10 +99,10 @@ def coding_agreement(review: Review) -> Agreement:
     v3 = {c.coding_id: c for c in review.corpus.codings}
     early = {c.coding_id: c for c in review.corpus.early}
     papers = {p.paper_id: p for p in review.corpus.papers}
-    summary: list[dict] = []
-    diffs: list[dict] = []
+    summary: list[dict[str, Any]] = []
+    diffs: list[dict[str, Any]] = []
 
-    def add(result: tuple[dict, list[dict]]) -> None:
+    def add(result: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
         summary.append(result[0])
         diffs.extend(result[1])
 

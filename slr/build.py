@@ -68,19 +68,13 @@ def build_review(
     """Build figures, tables and ``report.html`` into ``out``; return ``out``."""
     from rich.progress import Progress
 
-    from slr.figures.base import registry, render, setup_matplotlib
-    from slr.report.sections import (
-        REVIEW_CITATION,
-        REVIEW_URL,
-        BuildContext,
-        default_sections,
-        paper_titles,
-        render_report,
-    )
+    from slr.figures.base import compute_frame, registry, setup_matplotlib, write_figure
+    from slr.report.context import BuildContext, default_sections, render_report
+    from slr.report.sections import REVIEW_CITATION, REVIEW_URL, paper_titles
     from slr.review import Review
 
     review = Review.load(root)
-    repo = review.corpus.folder.parent
+    repo = review.root
     out = out.resolve()
     _check_out(out, repo)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +90,11 @@ def build_review(
             raise SlrError(f"unknown figure(s) {sorted(unknown)}; known: {', '.join(specs)}")
         ctx = BuildContext(out=tmp, specs=chosen, titles=paper_titles(review))
         with Progress(disable=quiet, transient=True) as progress:
+            # every number is computed here, once (the review loads each stage's data once and
+            # the report's sections reuse it); only the drawing is spread over the workers
+            frames = {n: compute_frame(s, review) for n, s in chosen.items()}
             task = progress.add_task("figures", total=len(chosen))
-            for name, paths in _render_all(chosen, review, tmp / "figures", render):
+            for name, paths in _draw_all(chosen, frames, tmp / "figures", write_figure):
                 progress.update(task, description=f"figure {name}")
                 ctx.figures[name] = paths
                 progress.advance(task)
@@ -213,27 +210,28 @@ def _worker_init() -> None:
         os._exit(1)
 
 
-def _render_one(name: str) -> tuple[str, dict[str, Path]]:
+def _draw_one(name: str) -> tuple[str, dict[str, Path]]:
     spec = _WORK["specs"][name]
-    return name, _WORK["render"](spec, _WORK["review"], _WORK["out"])
+    return name, _WORK["draw"](name, _WORK["frames"][name], spec.plot, _WORK["out"])
 
 
-def _render_all(
-    specs: dict[str, Any], review: Any, out: Path, render: Any
+def _draw_all(
+    specs: dict[str, Any], frames: dict[str, Any], out: Path, draw: Any
 ) -> Iterator[tuple[str, dict[str, Path]]]:
-    """Render figures on every core (forked workers inherit the loaded review); serial without
-    fork. The workers are terminated if the build stops (an error, Ctrl-C, SIGTERM)."""
+    """Draw the figures of computed frames on every core (forked workers inherit the frames);
+    serial without fork. The workers are terminated if the build stops (an error, Ctrl-C,
+    SIGTERM)."""
     import multiprocessing as mp
 
     workers = min(len(specs), os.cpu_count() or 1)
     if workers < 2 or "fork" not in mp.get_all_start_methods():
         for name, spec in specs.items():
-            yield name, render(spec, review, out)
+            yield name, draw(name, frames[name], spec.plot, out)
         return
-    _WORK.update(specs=specs, review=review, out=out, render=render)
+    _WORK.update(specs=specs, frames=frames, out=out, draw=draw)
     pool = mp.get_context("fork").Pool(workers, initializer=_worker_init)
     try:
-        yield from pool.imap(_render_one, list(specs))
+        yield from pool.imap(_draw_one, list(specs))
         pool.close()
     except BaseException:
         pool.terminate()

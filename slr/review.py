@@ -8,6 +8,7 @@
 >>> review.crosstab("family", "architecture")
 >>> review.taxonomy.variants_of("LoRA")  # LoRA and every variant below it
 >>> review.graph()                       # papers, methods, tasks, models, datasets
+>>> review.search, review.verdicts       # the other stages' data, loaded once when first asked
 
 Counting unit: a v3 coding row is one paper x SE task. ``methods`` lists each method a row names
 once; a combination ('L-Adapter + T-Adapter') is one method use of its own, with its components.
@@ -18,12 +19,12 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from slr.corpus import frames
 from slr.corpus.load import Corpus, load_corpus
-from slr.corpus.terms import parse_gpu_label
 from slr.errors import ConfigError
 from slr.paths import project_root
 from slr.taxonomy import Taxonomy, load_taxonomy
@@ -40,13 +41,19 @@ QUERY_COLUMNS = {
     "venue": "venue",
 }
 
+if TYPE_CHECKING:
+    from slr.corpus.schema import Decisions
+    from slr.search.project import SearchRun
+
 
 class Review:
     """The loaded, validated review: taxonomy + corpus, viewed as tables."""
 
-    def __init__(self, taxonomy: Taxonomy, corpus: Corpus):
+    def __init__(self, taxonomy: Taxonomy, corpus: Corpus, root: Path | None = None):
         self.taxonomy = taxonomy
         self.corpus = corpus
+        self.root = root if root is not None else corpus.folder.parent
+        """The folder holding the review's data (``taxonomy/``, ``corpus/``, ``reproductions/``)."""
 
     @classmethod
     def load(cls, root: Path | str | None = None) -> Review:
@@ -68,91 +75,23 @@ class Review:
                     "review this package carries"
                 )
         tax = load_taxonomy(base / "taxonomy")
-        return cls(tax, load_corpus(base / "corpus", tax))
+        return cls(tax, load_corpus(base / "corpus", tax), base)
 
     # -- tables -----------------------------------------------------------------------------------
     @cached_property
     def papers(self) -> pd.DataFrame:
         """One row per paper (included ones and those only the earlier pass coded)."""
-        rows = []
-        coded = {c.paper_id for c in self.corpus.codings}
-        for p in self.corpus.papers:
-            v = self.taxonomy.venue(p.venue)
-            rows.append(
-                {
-                    "paper_id": p.paper_id,
-                    "title": p.title,
-                    "venue": p.venue,
-                    "venue_type": v.type,
-                    "year": p.year,
-                    "included": p.included,
-                    "coded": p.paper_id in coded,
-                    "doi": p.doi or None,
-                    "url": p.url or None,
-                }
-            )
-        frame = pd.DataFrame(rows)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return frames.papers_frame(self.taxonomy, self.corpus)
 
     @cached_property
     def codings(self) -> pd.DataFrame:
         """One row per v3 coding (paper x SE task); list columns hold methods, models, datasets."""
-        paper = self.papers.set_index("paper_id")
-        rows = []
-        for c in self.corpus.codings:
-            t = self.taxonomy.task(c.task)
-            rows.append(
-                {
-                    "coding_id": c.coding_id,
-                    "paper_id": c.paper_id,
-                    "task": c.task,
-                    "task_abbreviation": t.abbreviation,
-                    "task_type": t.type,
-                    "methods": list(c.methods),
-                    "models": list(c.models),
-                    "architectures": list(c.architectures),
-                    "datasets": list(c.datasets),
-                    "year": paper.at[c.paper_id, "year"],
-                    "venue": paper.at[c.paper_id, "venue"],
-                    "source": c.source,
-                }
-            )
-        return pd.DataFrame(rows)
+        return frames.codings_frame(self.taxonomy, self.corpus, self.papers)
 
     @cached_property
     def methods(self) -> pd.DataFrame:
         """One row per paper x SE task x PEFT method use (the exploded v3 coding)."""
-        rows = []
-        for c in self.codings.itertuples(index=False):
-            for use in c.methods:
-                comps = [x.strip() for x in use.split(" + ")]
-                fams = {self.taxonomy.method(x).family for x in comps}
-                family = fams.pop() if len(fams) == 1 else "hybrid"
-                rows.append(
-                    {
-                        "paper_id": c.paper_id,
-                        "coding_id": c.coding_id,
-                        "task": c.task,
-                        "task_abbreviation": c.task_abbreviation,
-                        "task_type": c.task_type,
-                        "method": use,
-                        "components": comps,
-                        "combination": len(comps) > 1,
-                        "family": family,
-                        "root_method": self.taxonomy.root_method(comps[0])
-                        if len(comps) == 1
-                        else use,
-                        "architectures": c.architectures,
-                        "models": c.models,
-                        "datasets": c.datasets,
-                        "year": c.year,
-                        "venue": c.venue,
-                    }
-                )
-        frame = pd.DataFrame(rows)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return frames.methods_frame(self.taxonomy, self.codings)
 
     def exploded(self, dims: set[str] | list[str]) -> pd.DataFrame:
         """``methods`` with one row per architecture and/or model when those are asked for."""
@@ -166,83 +105,25 @@ class Review:
     @cached_property
     def models(self) -> pd.DataFrame:
         """One row per coding x base model, with the model's family, architecture and size."""
-        rows = []
-        for c in self.codings.itertuples(index=False):
-            for name in c.models:
-                m = self.taxonomy.model(name)
-                rows.append(
-                    {
-                        "paper_id": c.paper_id,
-                        "coding_id": c.coding_id,
-                        "task": c.task,
-                        "model": m.name,
-                        "model_family": m.family,
-                        "architecture": m.architecture,
-                        "params": m.params,
-                        "hub_id": m.hub_id,
-                        "year": c.year,
-                    }
-                )
-        return pd.DataFrame(rows)
+        return frames.models_frame(self.taxonomy, self.codings)
 
     @cached_property
     def datasets(self) -> pd.DataFrame:
-        rows = [
-            {"paper_id": c.paper_id, "coding_id": c.coding_id, "task": c.task, "dataset": d}
-            for c in self.codings.itertuples(index=False)
-            for d in c.datasets
-        ]
-        return pd.DataFrame(rows, columns=["paper_id", "coding_id", "task", "dataset"])
+        return frames.datasets_frame(self.codings)
 
     @cached_property
     def early(self) -> pd.DataFrame:
         """The earlier coding pass, one row per its row, normalised list columns included."""
-        rows = []
-        for e in self.corpus.early:
-            t = self.taxonomy.task(e.task)
-            d = e.model_dump()
-            d["task_type"] = t.type
-            rows.append(d)
-        frame = pd.DataFrame(rows)
-        frame["year"] = frame["year"].astype("Int64")
-        return frame
+        return frames.early_frame(self.taxonomy, self.corpus)
 
     @cached_property
     def gpus(self) -> pd.DataFrame:
         """One row per earlier-pass coding x GPU mention: gpu, count, memory_gb, alternative."""
-        rows = []
-        for e in self.corpus.early:
-            for label in e.gpus:
-                parsed = parse_gpu_label(label)
-                assert parsed is not None  # validated on load
-                gpu, count, mem, alt = parsed
-                rows.append(
-                    {
-                        "coding_id": e.coding_id,
-                        "paper_id": e.paper_id,
-                        "task": e.task,
-                        "gpu": gpu,
-                        "gpu_count": count,
-                        "memory_gb": mem,
-                        "alternative": alt,
-                    }
-                )
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "coding_id",
-                "paper_id",
-                "task",
-                "gpu",
-                "gpu_count",
-                "memory_gb",
-                "alternative",
-            ],
-        )
+        return frames.gpus_frame(self.corpus)
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        return pd.DataFrame([f.model_dump() for f in self.corpus.findings])
+        return frames.findings_frame(self.corpus)
 
     # -- queries ----------------------------------------------------------------------------------
     def query(
@@ -327,6 +208,47 @@ class Review:
                     f"cannot cross-tabulate by '{dim}'; use one of: {', '.join(QUERY_COLUMNS.values())}"
                 )
         return pd.crosstab(frame[rows], frame[columns])
+
+    # -- the other stages' data, each loaded once, on first use ---------------------------------
+    @cached_property
+    def search(self) -> SearchRun:
+        """The review's bundled search (``corpus/search``) run through the pipeline: records,
+        duplicate clusters, screening decisions (PRISMA counts: ``compute_prisma(review.search)``)."""
+        from slr.search.project import run_search
+
+        return run_search(self.corpus.folder / "search")
+
+    @cached_property
+    def claims(self) -> pd.DataFrame:
+        """The papers' quantitative claims (``corpus/claims.yaml``), one row per claim."""
+        from slr.reproduce.claims import claims_frame
+
+        frame: pd.DataFrame = claims_frame(self.root)
+        return frame
+
+    @cached_property
+    def verdicts(self) -> pd.DataFrame:
+        """Verdicts on the efficiency claims (``reproductions/results/verdicts.json``)."""
+        from slr.reproduce.results import verdicts_frame
+
+        frame: pd.DataFrame = verdicts_frame(self.root)
+        return frame
+
+    @cached_property
+    def effectiveness(self) -> pd.DataFrame:
+        """The small-scale effectiveness checks (``reproductions/results/effectiveness/``)."""
+        from slr.reproduce.results import effectiveness_frame
+
+        frame: pd.DataFrame = effectiveness_frame(self.root)
+        return frame
+
+    @cached_property
+    def decisions(self) -> Decisions | None:
+        """The reviewers' recorded decisions (``corpus/decisions.yaml``), None without the file."""
+        from slr.corpus.decisions import load_decisions
+
+        path = self.corpus.folder / "decisions.yaml"
+        return load_decisions(path)[0] if path.exists() else None
 
     # -- graph --------------------------------------------------------------------------------------
     def graph(self) -> Any:

@@ -16,7 +16,14 @@ import sys
 
 import typer
 
-from slr.cli import evaluate_cmds, reproduce_cmds, review_cmds, search_cmds, train_cmds
+from slr.cli import (
+    evaluate_cmds,
+    reproduce_cmds,
+    review_cmds,
+    screen_cmds,
+    search_cmds,
+    train_cmds,
+)
 from slr.cli.failures import handle_signals, report_failure
 
 app = typer.Typer(
@@ -40,7 +47,9 @@ def _root(
 
 review_cmds.register(app)
 evaluate_cmds.register(app)
-search_cmds.register(app)
+search_cmds.register(app)  # ingest, dedupe, prisma, snowball
+screen_cmds.register(app)
+search_cmds.register_project(app)
 reproduce_cmds.register(app)
 train_cmds.register(app)
 

@@ -1,7 +1,7 @@
 """``slr screen``: decisions, agreement, prioritised order, simulation, stopping rule, duplicates.
 
-Registered by :func:`slr.cli.search_cmds.register` (the screen stage belongs to the search
-pipeline). Only typer at module level; the API is imported inside the command bodies.
+Registered by :mod:`slr.cli.main` beside the search commands (the screen stage belongs to the
+search pipeline). Only typer at module level; the API is imported inside the command bodies.
 """
 
 from __future__ import annotations

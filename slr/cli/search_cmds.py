@@ -83,58 +83,7 @@ def _show_ingest(result: Any, console: Any, limit: int = 20) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    # ------------------------------------------------------------------------------- ingest
-    @app.command("ingest")
-    def ingest_cmd(
-        files: list[Path] = typer.Argument(..., help="Exports: BibTeX, RIS, CSV, arXiv."),
-        out: Path = typer.Option(..., "--out", "-o", help="Records file to write (.jsonl)."),
-        format: str = typer.Option(
-            "auto", "--format", "-f", help="Source format (see `slr search formats`)."
-        ),
-        source: str | None = typer.Option(None, "--source", help="Database label, e.g. scopus."),
-        id_prefix: list[str] | None = typer.Option(
-            None, "--id-prefix", help="Record-id prefix per file (default: file name)."
-        ),
-        rejections: Path | None = typer.Option(
-            None, "--rejections", help="Write rejected records (CSV)."
-        ),
-        column_map: str | None = typer.Option(
-            None,
-            "--map",
-            help="Column mapping of a CSV with other column names, e.g. "
-            "'title=Title,abstract=Abstract,authors=Author Names' (csv format; without it the "
-            "mapping is inferred and printed).",
-        ),
-    ) -> None:
-        """Read search exports into records; every record read is accepted or rejected."""
-        from slr.atomic import atomic_batch
-        from slr.outputs import check_outputs
-        from slr.search.ingest import ingest, parse_column_map, write_rejections
-        from slr.search.progress import rich_progress
-        from slr.search.records import write_records_to
-
-        check_outputs({"--out": out, "--rejections": rejections}, inputs=files)
-        with rich_progress() as progress:
-            result = ingest(
-                files,
-                format=None if format == "auto" else format,
-                source=source,
-                id_prefixes=id_prefix or None,
-                column_map=parse_column_map(column_map) if column_map else None,
-                progress=progress,
-            )
-        with atomic_batch() as batch:  # records and rejections appear together or not at all
-            with batch.writer(out) as fh:
-                n = write_records_to(fh, result.records)
-            if rejections is not None:
-                with batch.writer(rejections) as fh:
-                    write_rejections(fh, result.rejections)
-        console = _console()
-        _show_ingest(result, console)
-        typer.echo(
-            f"{result.read} records read = {n} accepted + {len(result.rejections)} "
-            f"rejected; wrote {out}",
-        )
+    app.command("ingest")(ingest_cmd)
 
     # ------------------------------------------------------------------------------- dedupe
     @app.command("dedupe")
@@ -188,153 +137,208 @@ def register(app: typer.Typer) -> None:
         )
 
     # ------------------------------------------------------------------------------- screen
-    from slr.cli import screen_cmds  # the screen commands live in their own module
+    # the screen commands live in slr/cli/screen_cmds.py (which imports this module's helpers),
+    # registered by slr/cli/main.py after these commands and before the search group
 
-    screen_cmds.register(app)
+    app.command("prisma")(prisma_cmd)
+    app.command("snowball")(snowball_cmd)
 
-    # ------------------------------------------------------------------------------- prisma
-    @app.command("prisma")
-    def prisma_cmd(
-        out: Path = typer.Option(
-            Path("build/prisma"),
-            "--out",
-            "-o",
-            help="Folder for prisma.png, prisma.svg, prisma.csv.",
-        ),
-        title: str | None = typer.Option(None, "--title"),
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Draw the PRISMA 2020 flow diagram from the pipeline's own counts."""
-        from slr.outputs import check_outputs
-        from slr.search.prisma import compute_prisma, save_prisma
-        from slr.search.progress import rich_progress
-        from slr.search.project import run_search
 
-        check_outputs(folders={"--out": out}, inputs=[_project(project)])
-        with rich_progress() as progress:
-            run = run_search(_project(project), progress=progress)
-        frame = compute_prisma(run)
-        paths = save_prisma(frame, out, title=title)
-        typer.echo("wrote " + ", ".join(str(p) for p in paths))
-
-    # ----------------------------------------------------------------------------- snowball
-    @app.command("snowball")
-    def snowball_cmd(
-        file: Path = typer.Argument(
-            ..., help="Export of the seed paper's references or citations."
-        ),
-        seed: str = typer.Option(..., "--seed", help="Record id of the included paper."),
-        direction: str = typer.Option(..., "--direction", help="backward or forward."),
-        format: str = typer.Option("auto", "--format", "-f"),
-        add: bool = typer.Option(
-            False, "--add", help="Copy into the project and list it in search.yaml."
-        ),
-        out: Path | None = typer.Option(None, "--out", "-o", help="Write the records (.jsonl)."),
-        project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
-    ) -> None:
-        """Records found by backward/forward snowballing from an included paper."""
-        from slr.outputs import check_outputs
-        from slr.search.project import run_search
-        from slr.search.records import write_records
-        from slr.search.snowball import add_snowball_source, parse_direction, snowball
-
-        check_outputs({"--out": out}, inputs=[file])
-        way = parse_direction(direction)
-        console = _console()
-        if add:
-            dest = add_snowball_source(
-                _project(project), file, seed=seed, direction=way, format=format
-            )
-            typer.echo(f"added {dest} to the search project")
-            return
-        run = run_search(_project(project))
-        included = {rid for w in run.included_works() for rid in w.record_ids}
-        result = snowball(
-            file,
-            seed=seed,
-            direction=way,
-            format=None if format == "auto" else format,
-            included_ids=included,
-        )
-        _show_ingest(result, console)
-        if out:
-            write_records(result.records, out)
-            typer.echo(f"wrote {out}")
-
-    # ------------------------------------------------------------------------------- search
+def register_project(app: typer.Typer) -> None:
+    """The ``slr search`` group: the review's search project."""
     search = typer.Typer(
         help="The review's search project: run, import, included papers.", no_args_is_help=True
     )
     app.add_typer(search, name="search")
+    search.command("run")(search_run)
+    search.command("included")(search_included)
+    search.command("import-sample")(search_import_sample)
+    search.command("formats")(search_formats)
 
-    @search.command("run")
-    def search_run(
-        project: Path | None = typer.Argument(None, help=_PROJECT_HELP),
-    ) -> None:
-        """Run ingest -> dedupe -> screening state and print the counts of each stage."""
-        from rich.table import Table
 
-        from slr.search.prisma import compute_prisma
-        from slr.search.progress import rich_progress
-        from slr.search.project import run_search
+def ingest_cmd(
+    files: list[Path] = typer.Argument(..., help="Exports: BibTeX, RIS, CSV, arXiv."),
+    out: Path = typer.Option(..., "--out", "-o", help="Records file to write (.jsonl)."),
+    format: str = typer.Option(
+        "auto", "--format", "-f", help="Source format (see `slr search formats`)."
+    ),
+    source: str | None = typer.Option(None, "--source", help="Database label, e.g. scopus."),
+    id_prefix: list[str] | None = typer.Option(
+        None, "--id-prefix", help="Record-id prefix per file (default: file name)."
+    ),
+    rejections: Path | None = typer.Option(
+        None, "--rejections", help="Write rejected records (CSV)."
+    ),
+    column_map: str | None = typer.Option(
+        None,
+        "--map",
+        help="Column mapping of a CSV with other column names, e.g. "
+        "'title=Title,abstract=Abstract,authors=Author Names' (csv format; without it the "
+        "mapping is inferred and printed).",
+    ),
+) -> None:
+    """Read search exports into records; every record read is accepted or rejected."""
+    from slr.atomic import atomic_batch
+    from slr.outputs import check_outputs
+    from slr.search.ingest import ingest, parse_column_map, write_rejections
+    from slr.search.progress import rich_progress
+    from slr.search.records import write_records_to
 
-        with rich_progress() as progress:
-            run = run_search(_project(project), progress=progress)
-        console = _console()
-        _show_ingest(run.ingested, console, limit=10)
-        frame = compute_prisma(run)
-        table = Table(title="PRISMA counts", title_justify="left")
-        for col in frame.columns:
-            table.add_column(col)
-        for _, row in frame.iterrows():
-            table.add_row(*(str(v) for v in row))
-        console.print(table)
-
-    @search.command("included")
-    def search_included(
-        project: Path | None = typer.Argument(None, help=_PROJECT_HELP),
-        out: Path | None = typer.Option(None, "--out", "-o", help="Write them (.jsonl)."),
-    ) -> None:
-        """The included papers, as the review's corpus receives them."""
-        import json
-
-        from slr.atomic import atomic_write_text
-        from slr.outputs import check_outputs
-        from slr.search.project import included_papers
-
-        check_outputs({"--out": out}, inputs=[project])
-        papers = list(included_papers(folder=_project(project)))
-        if out:
-            atomic_write_text(
-                out, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in papers)
-            )
-        for p in papers:
-            typer.echo(f"{p['year']}  {p['title']}  [{', '.join(p['record_ids'])}]")
-        typer.echo(f"{len(papers)} included paper(s)")
-
-    @search.command("import-sample")
-    def search_import_sample(
-        shared: Path | None = typer.Option(
-            None, "--shared", help="Folder holding slr-peft/ (shared/data)."
-        ),
-        dest: Path = typer.Option(Path("corpus/search"), "--dest"),
-    ) -> None:
-        """Write corpus/search from the review's published Publish or Perish sample."""
-        from slr.paths import shared_data_dir
-        from slr.search.bundled import import_pop_sample
-
-        summary = import_pop_sample(shared or shared_data_dir(Path.cwd()), dest)
-        typer.echo(
-            f"copied {summary.export} ({summary.records} records); derived decisions: "
-            f"{len(summary.included)} included "
-            f"({', '.join(f'{r}={p}' for r, p in summary.included)}), {summary.excluded} "
-            "excluded as not in the final selection (reason not published)",
+    check_outputs({"--out": out, "--rejections": rejections}, inputs=files)
+    with rich_progress() as progress:
+        result = ingest(
+            files,
+            format=None if format == "auto" else format,
+            source=source,
+            id_prefixes=id_prefix or None,
+            column_map=parse_column_map(column_map) if column_map else None,
+            progress=progress,
         )
+    with atomic_batch() as batch:  # records and rejections appear together or not at all
+        with batch.writer(out) as fh:
+            n = write_records_to(fh, result.records)
+        if rejections is not None:
+            with batch.writer(rejections) as fh:
+                write_rejections(fh, result.rejections)
+    console = _console()
+    _show_ingest(result, console)
+    typer.echo(
+        f"{result.read} records read = {n} accepted + {len(result.rejections)} "
+        f"rejected; wrote {out}",
+    )
 
-    @search.command("formats")
-    def search_formats() -> None:
-        """The registered export formats."""
-        from slr.search.sources import source_formats
 
-        for name, fmt in source_formats().items():
-            typer.echo(f"{name:<12} {fmt.description}")
+def prisma_cmd(
+    out: Path = typer.Option(
+        Path("build/prisma"),
+        "--out",
+        "-o",
+        help="Folder for prisma.png, prisma.svg, prisma.csv.",
+    ),
+    title: str | None = typer.Option(None, "--title"),
+    project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
+) -> None:
+    """Draw the PRISMA 2020 flow diagram from the pipeline's own counts."""
+    from slr.figures.base import setup_matplotlib, write_figure
+    from slr.outputs import check_outputs
+    from slr.search.prisma import compute_prisma
+    from slr.search.prisma_diagram import plot_prisma
+    from slr.search.progress import rich_progress
+    from slr.search.project import run_search
+
+    check_outputs(folders={"--out": out}, inputs=[_project(project)])
+    with rich_progress() as progress:
+        run = run_search(_project(project), progress=progress)
+    frame = compute_prisma(run)
+    setup_matplotlib()
+    paths = write_figure("prisma", frame, lambda f: plot_prisma(f, title=title), out)
+    typer.echo("wrote " + ", ".join(str(p) for p in paths.values()))
+
+
+def snowball_cmd(
+    file: Path = typer.Argument(..., help="Export of the seed paper's references or citations."),
+    seed: str = typer.Option(..., "--seed", help="Record id of the included paper."),
+    direction: str = typer.Option(..., "--direction", help="backward or forward."),
+    format: str = typer.Option("auto", "--format", "-f"),
+    add: bool = typer.Option(
+        False, "--add", help="Copy into the project and list it in search.yaml."
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the records (.jsonl)."),
+    project: Path | None = typer.Option(None, "--project", help=_PROJECT_HELP),
+) -> None:
+    """Records found by backward/forward snowballing from an included paper."""
+    from slr.outputs import check_outputs
+    from slr.search.project import add_snowball_source, run_search
+    from slr.search.records import write_records
+    from slr.search.snowball import parse_direction, snowball
+
+    check_outputs({"--out": out}, inputs=[file])
+    way = parse_direction(direction)
+    console = _console()
+    if add:
+        dest = add_snowball_source(_project(project), file, seed=seed, direction=way, format=format)
+        typer.echo(f"added {dest} to the search project")
+        return
+    run = run_search(_project(project))
+    included = {rid for w in run.included_works() for rid in w.record_ids}
+    result = snowball(
+        file,
+        seed=seed,
+        direction=way,
+        format=None if format == "auto" else format,
+        included_ids=included,
+    )
+    _show_ingest(result, console)
+    if out:
+        write_records(result.records, out)
+        typer.echo(f"wrote {out}")
+
+
+def search_run(
+    project: Path | None = typer.Argument(None, help=_PROJECT_HELP),
+) -> None:
+    """Run ingest -> dedupe -> screening state and print the counts of each stage."""
+    from rich.table import Table
+
+    from slr.search.prisma import compute_prisma
+    from slr.search.progress import rich_progress
+    from slr.search.project import run_search
+
+    with rich_progress() as progress:
+        run = run_search(_project(project), progress=progress)
+    console = _console()
+    _show_ingest(run.ingested, console, limit=10)
+    frame = compute_prisma(run)
+    table = Table(title="PRISMA counts", title_justify="left")
+    for col in frame.columns:
+        table.add_column(col)
+    for _, row in frame.iterrows():
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+
+
+def search_included(
+    project: Path | None = typer.Argument(None, help=_PROJECT_HELP),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write them (.jsonl)."),
+) -> None:
+    """The included papers, as the review's corpus receives them."""
+    import json
+
+    from slr.atomic import atomic_write_text
+    from slr.outputs import check_outputs
+    from slr.search.project import included_papers
+
+    check_outputs({"--out": out}, inputs=[project])
+    papers = list(included_papers(folder=_project(project)))
+    if out:
+        atomic_write_text(out, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in papers))
+    for p in papers:
+        typer.echo(f"{p['year']}  {p['title']}  [{', '.join(p['record_ids'])}]")
+    typer.echo(f"{len(papers)} included paper(s)")
+
+
+def search_import_sample(
+    shared: Path | None = typer.Option(
+        None, "--shared", help="Folder holding slr-peft/ (shared/data)."
+    ),
+    dest: Path = typer.Option(Path("corpus/search"), "--dest"),
+) -> None:
+    """Write corpus/search from the review's published Publish or Perish sample."""
+    from slr.paths import shared_data_dir
+    from slr.search.bundled import import_pop_sample
+
+    summary = import_pop_sample(shared or shared_data_dir(Path.cwd()), dest)
+    typer.echo(
+        f"copied {summary.export} ({summary.records} records); derived decisions: "
+        f"{len(summary.included)} included "
+        f"({', '.join(f'{r}={p}' for r, p in summary.included)}), {summary.excluded} "
+        "excluded as not in the final selection (reason not published)",
+    )
+
+
+def search_formats() -> None:
+    """The registered export formats."""
+    from slr.search.sources import source_formats
+
+    for name, fmt in source_formats().items():
+        typer.echo(f"{name:<12} {fmt.description}")

@@ -54,47 +54,9 @@ def load_corpus(folder: Path | None = None, taxonomy: Taxonomy | None = None) ->
         _term(report, tax, "venues", folder / "papers.csv", ln, "venue", p.venue)
     for path, rows in ((folder / "codings.csv", codings), (folder / "codings_early.csv", early)):
         for ln, c in rows:
-            if c.paper_id not in known_papers:
-                report.add(
-                    path,
-                    f"paper '{c.paper_id}' is not in papers.csv",
-                    line=ln,
-                    column="paper_id",
-                    fix="add the paper to corpus/papers.csv or correct the ID",
-                )
-            if not c.coding_id.startswith(c.paper_id):
-                report.add(
-                    path,
-                    f"coding_id '{c.coding_id}' does not start with its paper_id '{c.paper_id}'",
-                    line=ln,
-                    column="coding_id",
-                )
-            _term(report, tax, "tasks", path, ln, "task", c.task)
-            for use in c.methods:
-                for comp in use.split(" + "):
-                    _term(report, tax, "methods", path, ln, "methods", comp.strip())
-            for m in c.models:
-                _term(report, tax, "models", path, ln, "models", m)
-            for a in c.architectures:
-                _term(report, tax, "architectures", path, ln, "architectures", a)
-            for d in c.datasets:
-                _term(report, tax, "datasets", path, ln, "datasets", d)
+            _check_coding(report, tax, path, ln, c, known_papers)
     for ln, e in early:
-        _term(report, tax, "venues", folder / "codings_early.csv", ln, "venue", e.venue)
-        for m in e.metrics:
-            _term(report, tax, "metrics", folder / "codings_early.csv", ln, "metrics", m)
-        for g in e.gpus:
-            parsed = parse_gpu_label(g)
-            if parsed is None:
-                report.add(
-                    folder / "codings_early.csv",
-                    f"bad GPU entry '{g}'",
-                    line=ln,
-                    column="gpus",
-                    fix="write it as '<count>x <GPU name> (<memory> GB)', e.g. '2x NVIDIA RTX 3090 (24 GB)'",
-                )
-            else:
-                _term(report, tax, "gpus", folder / "codings_early.csv", ln, "gpus", parsed[0])
+        _check_early(report, tax, folder / "codings_early.csv", ln, e)
     report.raise_if_any("corpus")
     return Corpus(
         papers=[p for _, p in papers],
@@ -103,6 +65,84 @@ def load_corpus(folder: Path | None = None, taxonomy: Taxonomy | None = None) ->
         findings=[f for _, f in findings],
         folder=folder,
     )
+
+
+def _check_coding(
+    report: ValidationReport,
+    tax: Taxonomy,
+    path: Path,
+    ln: int,
+    c: Coding | EarlyCoding,
+    known_papers: set[str],
+) -> None:
+    """A coding row names a known paper, starts its ID with it, and uses canonical terms."""
+    if c.paper_id not in known_papers:
+        report.add(
+            path,
+            f"paper '{c.paper_id}' is not in papers.csv",
+            line=ln,
+            column="paper_id",
+            fix="add the paper to corpus/papers.csv or correct the ID",
+        )
+    if not c.coding_id.startswith(c.paper_id):
+        report.add(
+            path,
+            f"coding_id '{c.coding_id}' does not start with its paper_id '{c.paper_id}'",
+            line=ln,
+            column="coding_id",
+        )
+    _term(report, tax, "tasks", path, ln, "task", c.task)
+    for use in c.methods:
+        for comp in use.split(" + "):
+            _term(report, tax, "methods", path, ln, "methods", comp.strip())
+    for kind, column, values in (
+        ("models", "models", c.models),
+        ("architectures", "architectures", c.architectures),
+        ("datasets", "datasets", c.datasets),
+    ):
+        for v in values:
+            _term(report, tax, kind, path, ln, column, v)
+
+
+def _check_early(
+    report: ValidationReport, tax: Taxonomy, path: Path, ln: int, e: EarlyCoding
+) -> None:
+    """The earlier pass's own columns: venue, metrics, GPUs (written '<n>x <GPU> (<mem> GB)')."""
+    _term(report, tax, "venues", path, ln, "venue", e.venue)
+    for m in e.metrics:
+        _term(report, tax, "metrics", path, ln, "metrics", m)
+    for g in e.gpus:
+        parsed = parse_gpu_label(g)
+        if parsed is None:
+            report.add(
+                path,
+                f"bad GPU entry '{g}'",
+                line=ln,
+                column="gpus",
+                fix="write it as '<count>x <GPU name> (<memory> GB)', e.g. '2x NVIDIA RTX 3090 (24 GB)'",
+            )
+        else:
+            _term(report, tax, "gpus", path, ln, "gpus", parsed[0])
+
+
+def load_papers(folder: Path | None = None) -> list[Paper]:
+    """The papers of ``corpus/papers.csv`` alone, typed and validated (every problem of the file
+    reported together), without the codings or the taxonomy: for the stages that only need to
+    know which papers there are (the claims of ``corpus/claims.yaml`` name them)."""
+    path = (folder or corpus_dir()) / "papers.csv"
+    report = ValidationReport()
+    papers = read_table(path, Paper, report)
+    _unique(report, path, ((ln, p.paper_id) for ln, p in papers), "paper_id")
+    report.raise_if_any("corpus")
+    return [p for _, p in papers]
+
+
+def included_paper_ids(folder: Path | None = None) -> set[str] | None:
+    """IDs of the review's included papers (``corpus/papers.csv``), or None without the file."""
+    path = (folder or corpus_dir()) / "papers.csv"
+    if not path.exists():
+        return None
+    return {p.paper_id for p in load_papers(folder) if p.included}
 
 
 def _unique(

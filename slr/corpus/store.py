@@ -78,16 +78,7 @@ def read_table(path: Path, model: type[M], report: ValidationReport) -> list[tup
         return []
     except csv.Error as err:
         raise InputFormatError(f"{display_path(path)}:1: malformed CSV header: {err}") from err
-    fields = model.model_fields
-    unknown = [h for h in header if h not in fields]
-    missing = [f for f, info in fields.items() if info.is_required() and f not in header]
-    for h in unknown:
-        report.add(
-            path, f"unknown column '{h}'", line=1, fix=f"allowed columns: {', '.join(fields)}"
-        )
-    for f in missing:
-        report.add(path, f"missing column '{f}'", line=1, fix=f"add a '{f}' column")
-    if unknown or missing:
+    if not _header_fits(path, header, model, report):
         return []
     out: list[tuple[int, M]] = []
     line = 1
@@ -101,20 +92,43 @@ def read_table(path: Path, model: type[M], report: ValidationReport) -> list[tup
                     fix="quote cells that contain commas or line breaks",
                 )
                 continue
-            data: dict[str, Any] = {}
-            for col, cell in zip(header, cells, strict=True):
-                if _is_list(model, col):
-                    data[col] = [v.strip() for v in cell.split(LIST_SEP.strip()) if v.strip()]
-                elif cell == "" and not fields[col].is_required():
-                    continue
-                elif _is_bool(model, col):
-                    low = cell.strip().lower()
-                    data[col] = {"true": True, "false": False}.get(low, cell)
-                else:
-                    data[col] = cell
+            data = _row_data(model, header, cells)
             rec = validate_item(model, data, report=report, file=path, line=line, what="row")
             if rec is not None:
                 out.append((line, rec))
     except csv.Error as err:
         report.add(path, f"malformed CSV: {err}", line=line, fix="check the quoting of this row")
     return out
+
+
+def _header_fits(
+    path: Path, header: list[str], model: type[BaseModel], report: ValidationReport
+) -> bool:
+    """Every column is a field of the model and every required field has a column."""
+    fields = model.model_fields
+    unknown = [h for h in header if h not in fields]
+    missing = [f for f, info in fields.items() if info.is_required() and f not in header]
+    for h in unknown:
+        report.add(
+            path, f"unknown column '{h}'", line=1, fix=f"allowed columns: {', '.join(fields)}"
+        )
+    for f in missing:
+        report.add(path, f"missing column '{f}'", line=1, fix=f"add a '{f}' column")
+    return not (unknown or missing)
+
+
+def _row_data(model: type[BaseModel], header: list[str], cells: list[str]) -> dict[str, Any]:
+    """A row's cells as the model's fields: lists split, booleans read, empty optionals left out."""
+    fields = model.model_fields
+    data: dict[str, Any] = {}
+    for col, cell in zip(header, cells, strict=True):
+        if _is_list(model, col):
+            data[col] = [v.strip() for v in cell.split(LIST_SEP.strip()) if v.strip()]
+        elif cell == "" and not fields[col].is_required():
+            continue
+        elif _is_bool(model, col):
+            low = cell.strip().lower()
+            data[col] = {"true": True, "false": False}.get(low, cell)
+        else:
+            data[col] = cell
+    return data

@@ -139,6 +139,24 @@ def find_gpus(text: str, spellings: list[str]) -> list[GpuMention]:
     each with'); the memory is a 'NN GB' figure in the same comma-free clause; 'NN GB in total' is
     divided by the count.
     """
+    found = _spelled_spans(text, spellings)
+    mentions: list[GpuMention] = []
+    for idx, (start, end, spelled) in enumerate(found):
+        clause_start = max(text.rfind(",", 0, start), text.rfind(";", 0, start)) + 1
+        count = _gpu_count(text, clause_start, start, end)
+        nxt = found[idx + 1][0] if idx + 1 < len(found) else len(text)
+        memory = _gpu_memory(text, clause_start, start, end, nxt, count)
+        alternative = bool(re.search(r"\bor\s*$", text[clause_start:start], re.I)) or bool(
+            re.match(r"\s*or\b", text[end : end + 5], re.I)
+        )
+        if alternative and count is None and idx > 0:
+            count = mentions[-1].count
+        mentions.append(GpuMention(spelled, count, memory, alternative))
+    return _pair_alternatives(mentions)
+
+
+def _spelled_spans(text: str, spellings: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each GPU spelling found, longest spellings first, no overlaps."""
     found: list[tuple[int, int, str]] = []
     taken = [False] * len(text)
     for sp in sorted(spellings, key=len, reverse=True):
@@ -152,45 +170,51 @@ def find_gpus(text: str, spellings: list[str]) -> list[GpuMention]:
                 taken[i] = True
             found.append((m.start(), m.end(), m.group(0)))
     found.sort()
-    mentions: list[GpuMention] = []
-    for idx, (start, end, spelled) in enumerate(found):
-        clause_start = max(text.rfind(",", 0, start), text.rfind(";", 0, start)) + 1
-        before = text[clause_start:start]
-        # strip vendor words between the number and the model
-        before_core = re.sub(
-            r"(NVIDIA|Tesla|GeForce|GTX|RTX|\d+\s*GB|\s)+$", "", before, flags=re.I
-        )
+    return found
+
+
+def _gpu_count(text: str, clause_start: int, start: int, end: int) -> int | None:
+    """The number right before the mention ('2x', 'two'), or 'N machines, each with'; 1 when
+    none is said, None for a plural 'GPUs' without a number."""
+    before = text[clause_start:start]
+    # strip vendor words between the number and the model
+    before_core = re.sub(r"(NVIDIA|Tesla|GeForce|GTX|RTX|\d+\s*GB|\s)+$", "", before, flags=re.I)
+    count = None
+    num = _NUM_BEFORE.search(before_core + " ") or _NUM_BEFORE.search(before_core)
+    if num:
+        word = num.group(1).lower()
+        count = _COUNT_WORDS.get(word) if not word.isdigit() else int(word)
+    machines = re.search(r"(\d+)\s+\w+\s+machines?,?\s+each with", text[:start], re.I)
+    if count is None and machines:
+        count = int(machines.group(1))
+    if count is None and re.search(r"\bGPUs\b", text[end : end + 12]):
         count = None
-        num = _NUM_BEFORE.search(before_core + " ") or _NUM_BEFORE.search(before_core)
-        if num:
-            word = num.group(1).lower()
-            count = _COUNT_WORDS.get(word) if not word.isdigit() else int(word)
-        machines = re.search(r"(\d+)\s+\w+\s+machines?,?\s+each with", text[:start], re.I)
-        if count is None and machines:
-            count = int(machines.group(1))
-        if count is None and re.search(r"\bGPUs\b", text[end : end + 12]):
-            count = None
-        elif count is None:
-            count = 1
-        nxt = found[idx + 1][0] if idx + 1 < len(found) else len(text)
-        clause_end = min(
-            [p for p in (text.find(",", end), text.find(";", end)) if p != -1] + [len(text)]
-        )
-        window = text[clause_start:start] + " " + text[end : min(nxt, clause_end)]
-        mem_m = _MEM.search(window)
-        memory = mem_m.group(1) if mem_m else None
-        if memory is None:  # '2x RTX 3090 GPUs, 24GB VRAM each'
-            each = re.search(r"(\d+)\s*GB\s*(?:VRAM\s*|memory\s*)?each", text[end:nxt], re.I)
-            memory = each.group(1) if each else None
-        if memory and count and "in total" in window.lower() and "/" not in memory:
-            memory = str(int(memory) // count)
-        alternative = bool(re.search(r"\bor\s*$", text[clause_start:start], re.I)) or bool(
-            re.match(r"\s*or\b", text[end : end + 5], re.I)
-        )
-        if alternative and count is None and idx > 0:
-            count = mentions[-1].count
-        mentions.append(GpuMention(spelled, count, memory, alternative))
-    # an 'X or Y GPUs' pair shares the count stated before X
+    elif count is None:
+        count = 1
+    return count
+
+
+def _gpu_memory(
+    text: str, clause_start: int, start: int, end: int, nxt: int, count: int | None
+) -> str | None:
+    """A 'NN GB' figure in the mention's comma-free clause ('NN GB in total' divided by the
+    count), or 'NN GB each' after it."""
+    clause_end = min(
+        [p for p in (text.find(",", end), text.find(";", end)) if p != -1] + [len(text)]
+    )
+    window = text[clause_start:start] + " " + text[end : min(nxt, clause_end)]
+    mem_m = _MEM.search(window)
+    memory = mem_m.group(1) if mem_m else None
+    if memory is None:  # '2x RTX 3090 GPUs, 24GB VRAM each'
+        each = re.search(r"(\d+)\s*GB\s*(?:VRAM\s*|memory\s*)?each", text[end:nxt], re.I)
+        memory = each.group(1) if each else None
+    if memory and count and "in total" in window.lower() and "/" not in memory:
+        memory = str(int(memory) // count)
+    return memory
+
+
+def _pair_alternatives(mentions: list[GpuMention]) -> list[GpuMention]:
+    """An 'X or Y GPUs' pair shares the count stated before X."""
     for i in range(1, len(mentions)):
         if mentions[i].alternative and mentions[i - 1].alternative is False:
             prev = mentions[i - 1]

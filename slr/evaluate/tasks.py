@@ -6,7 +6,7 @@ and a metric's list of fitting tasks use one vocabulary (a test checks they exis
 
 from __future__ import annotations
 
-from slr.errors import ConfigError
+from slr.registry import Registry
 
 CODE_SUMMARIZATION = "Code Summarization"
 CODE_GENERATION = "Code Generation"
@@ -29,32 +29,24 @@ def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-_ALIASES = {
-    **{_key(t): t for t in EVALUATION_TASKS},
-    _key("summarization"): CODE_SUMMARIZATION,
-    _key("code summarisation"): CODE_SUMMARIZATION,
-    _key("code-to-text"): CODE_SUMMARIZATION,
-    _key("generation"): CODE_GENERATION,
-    _key("text-to-code"): CODE_GENERATION,
-    _key("translation"): CODE_TRANSLATION,
-    _key("defect"): DEFECT_DETECTION,
-    _key("clone detection"): CLONE_DETECTION,
-    _key("clone"): CLONE_DETECTION,
-    _key("search"): CODE_SEARCH,
-}
+TASKS: Registry[str] = Registry("evaluation task", key=_key)
+for _task in EVALUATION_TASKS:
+    TASKS.add(_task, _task)
+for _alias, _task in {
+    "summarization": CODE_SUMMARIZATION,
+    "code summarisation": CODE_SUMMARIZATION,
+    "code-to-text": CODE_SUMMARIZATION,
+    "generation": CODE_GENERATION,
+    "text-to-code": CODE_GENERATION,
+    "translation": CODE_TRANSLATION,
+    "defect": DEFECT_DETECTION,
+    "clone detection": CLONE_DETECTION,
+    "clone": CLONE_DETECTION,
+    "search": CODE_SEARCH,
+}.items():
+    TASKS.alias(_alias, _task)
 
 
 def resolve_task(name: str) -> str:
     """Canonical task name for ``name`` (case, spaces and hyphens ignored), or a ConfigError."""
-    hit = _ALIASES.get(_key(name))
-    if hit is None:
-        from rapidfuzz import process
-
-        close = [
-            m for m, score, _ in process.extract(name, EVALUATION_TASKS, limit=2) if score > 60
-        ]
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-        raise ConfigError(
-            f"unknown evaluation task {name!r}; {hint}known tasks: {', '.join(EVALUATION_TASKS)}"
-        )
-    return hit
+    return TASKS.get(name)

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 
 def compute_prisma(review: Review) -> pd.DataFrame:
-    from slr.search import prisma_for_bundled_review
+    from slr.search.prisma import compute_prisma as counts
 
-    return prisma_for_bundled_review(review.corpus.folder.parent)
+    return counts(review.search)
 
 
 @figure(
@@ -28,10 +28,10 @@ def compute_prisma(review: Review) -> pd.DataFrame:
     "review published no per-record screening decisions; the decisions in the log are derived from "
     "the final selection and labelled so (reason 'not in the final selection, reason not "
     "published').",
-    section="Search",
+    section="search",
 )
 def plot_prisma(frame: pd.DataFrame) -> Figure:
-    from slr.search import plot_prisma as draw
+    from slr.search.prisma_diagram import plot_prisma as draw
 
     identified = int(frame.loc[frame["box"] == "records_identified", "count"].sum())
     fig: Figure = draw(

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from slr.report.context import BuildContext, report_section, section
 from slr.report.html import Section, cards, details, esc, table
 
 if TYPE_CHECKING:
-    from slr.report.sections import BuildContext
     from slr.review import Review
 
 OWN = ["claim", "paper", "kind", "status", "verdict", "deciding_reading", "readings", "why",
@@ -24,6 +24,7 @@ PROXY = ["spec", "check", "part_of", "metric", "arm_mean", "baseline_mean", "dif
          "ci_high", "items", "seeds", "p_holm", "floors", "verdict", "verdict_of", "reason"]  # fmt: skip
 
 
+@report_section("claims")
 def claims_section(review: Review, ctx: BuildContext) -> Section | None:
     from slr.reproduce.claims import load_no_claims
     from slr.reproduce.results.claim_view import checks_frame, claim_verdicts_frame
@@ -59,7 +60,7 @@ def claims_section(review: Review, ctx: BuildContext) -> Section | None:
     none = pd.DataFrame([r.model_dump() for r in load_no_claims(root)])
     if not none.empty:
         html += "<h3>Papers without a quantitative claim</h3>" + table(none, titles=ctx.titles)
-    return Section("claims", "Claims and verdicts", html)
+    return section("claims", html)
 
 
 def _proxies(claims: pd.DataFrame, checks: pd.DataFrame, ctx: BuildContext) -> str:

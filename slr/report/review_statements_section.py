@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from slr.report.context import BuildContext, report_section, section
 from slr.report.html import Section, table
 
 if TYPE_CHECKING:
-    from slr.report.sections import BuildContext
     from slr.review import Review
 
 
+@report_section("review-statements")
 def review_statements_section(review: Review, ctx: BuildContext) -> Section | None:
     from slr.reproduce.review_claims import review_statements_frame
 
@@ -37,4 +38,4 @@ def review_statements_section(review: Review, ctx: BuildContext) -> Section | No
     html += table(
         frame[cols], row_class=lambda r: "fail" if r["verdict"] == "does not hold" else ""
     )
-    return Section("review-statements", "The review's own statements", html)
+    return section("review-statements", html)

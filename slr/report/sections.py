@@ -1,48 +1,17 @@
-"""The sections of the review report, each computed from the loaded review."""
+"""The sections of the review report, each computed from the loaded review's data (no section
+reads a file of the review itself: it asks the :class:`~slr.review.Review`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from slr.report.html import Section, cards, details, esc, figure, format_quantity, table
+from slr.report.context import BuildContext, report_section, section
+from slr.report.html import Section, cards, details, esc, format_quantity, table
 
 if TYPE_CHECKING:
-    from slr.figures.base import FigureSpec
     from slr.review import Review
-
-
-@dataclass
-class BuildContext:
-    """What the build has produced so far (figure files, table files) for sections to link."""
-
-    out: Path
-    figures: dict[str, dict[str, Path]] = field(default_factory=dict)
-    specs: dict[str, FigureSpec] = field(default_factory=dict)
-    tables: dict[str, Path] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # paper id -> "title (venue year)"
-
-    def figure_html(self, name: str, *, note: str = "") -> str:
-        spec, files = self.specs[name], self.figures[name]
-        frame = pd.read_csv(files["csv"])
-        rel = files["csv"].relative_to(self.out).as_posix()
-        return figure(files["svg"], name, spec.title, spec.caption + note, rel) + details(
-            f"Data table ({len(frame)} rows)", table(frame, titles=self.titles)
-        )
-
-    def write_table(self, name: str, frame: pd.DataFrame) -> str:
-        path = self.out / "tables" / f"{name}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(path, index=False)
-        self.tables[name] = path
-        return path.relative_to(self.out).as_posix()
-
-
-SectionFn = Callable[["Review", BuildContext], Section | None]
 
 REVIEW_CITATION = (
     "M. Haque, S. Afrin, A. Mastropaolo. A Systematic Literature Review of Parameter-Efficient "
@@ -60,6 +29,7 @@ def paper_titles(review: Review) -> dict[str, str]:
     return out
 
 
+@report_section("overview")
 def overview(review: Review, ctx: BuildContext) -> Section:
     p = review.papers
     inc = p[p["included"]]
@@ -92,14 +62,14 @@ def overview(review: Review, ctx: BuildContext) -> Section:
     )
     html += "<h3>Papers per year</h3>" + table(by_year)
     html += details(f"All {len(inc)} included papers", table(papers_tbl, titles=ctx.titles))
-    return Section("overview", "Corpus", html)
+    return section("overview", html)
 
 
+@report_section("taxonomy")
 def taxonomy_section(review: Review, ctx: BuildContext) -> Section:
     t = review.taxonomy
     html = "<p>The coding scheme lives in <code>taxonomy/*.yaml</code>; every term of the corpus is one of its canonical names.</p>"
-    if "taxonomy-tree" in ctx.figures:
-        html += ctx.figure_html("taxonomy-tree")
+    html += ctx.section_figures("taxonomy")
     methods = t.frame("methods")[["name", "family", "parent", "peft_type", "synonyms", "reference"]]
     tasks = t.frame("tasks")[["name", "abbreviation", "type", "synonyms"]]
     models = t.frame("models")[["name", "family", "architecture", "params", "hub_id", "source"]]
@@ -115,14 +85,15 @@ def taxonomy_section(review: Review, ctx: BuildContext) -> Section:
         ("GPUs", t.frame("gpus")),
     ]:
         html += details(f"{name} ({len(frame)})", table(frame))
-    return Section("taxonomy", "Taxonomy", html)
+    return section("taxonomy", html)
 
 
+@report_section("figures")
 def figures_section(review: Review, ctx: BuildContext) -> Section:
-    html = "".join(ctx.figure_html(n) for n, s in ctx.specs.items() if s.section == "Figures")
-    return Section("figures", "Figures", html)
+    return section("figures", ctx.section_figures("figures"))
 
 
+@report_section("agreement")
 def agreement_section(review: Review, ctx: BuildContext) -> Section:
     from slr.agreement import coding_agreement
 
@@ -136,8 +107,7 @@ def agreement_section(review: Review, ctx: BuildContext) -> Section:
         "row-level fields compare rows coded under the same ID. Kappa is Cohen's kappa (single-valued "
         "fields); set-valued fields report the share of identical sets and the mean Jaccard similarity.</p>"
     )
-    if "coding-agreement" in ctx.figures:
-        html += ctx.figure_html("coding-agreement")
+    html += ctx.section_figures("agreement")
     html += table(a.summary)
     html += details(
         f"{len(a.disagreements)} disagreements", table(a.disagreements, titles=ctx.titles)
@@ -145,12 +115,11 @@ def agreement_section(review: Review, ctx: BuildContext) -> Section:
     html += details(
         f"{len(a.unmatched)} rows coded by one pass only", table(a.unmatched, titles=ctx.titles)
     )
-    return Section("agreement", "Agreement between coding passes", html)
+    return section("agreement", html)
 
 
+@report_section("quality")
 def data_quality_section(review: Review, ctx: BuildContext) -> Section:
-    from slr.corpus.importer import load_decisions
-
     f = review.findings
     ctx.write_table("findings", f)
     n_open = int((f["status"] == "open").sum())
@@ -159,9 +128,8 @@ def data_quality_section(review: Review, ctx: BuildContext) -> Section:
         f"{len(f) - n_open} reconciled, identified, mapped or noted by a recorded decision.</p>"
     )
     html += table(f, row_class=lambda r: "open" if r["status"] == "open" else "", titles=ctx.titles)
-    path = review.corpus.folder / "decisions.yaml"
-    if path.exists():
-        dec, _ = load_decisions(path)
+    dec = review.decisions
+    if dec is not None:
         rows = [
             {
                 "id": d.id,
@@ -195,15 +163,13 @@ def data_quality_section(review: Review, ctx: BuildContext) -> Section:
         html += "<h3>Recorded decisions (<code>corpus/decisions.yaml</code>)</h3>" + table(
             pd.DataFrame(rows)
         )
-    return Section("quality", "Data quality", html)
+    return section("quality", html)
 
 
+@report_section("reproductions")
 def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
     """Verdicts on the papers' efficiency (and, when run, effectiveness) claims."""
-    from slr.reproduce.verdicts import verdicts_frame
-
-    root = review.corpus.folder.parent
-    v = verdicts_frame(root)
+    v = review.verdicts
     if v.empty:
         return None
     ctx.write_table("efficiency_verdicts", v)
@@ -217,9 +183,7 @@ def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
         "predicted by the analytical model, and runs (where made) are measured. Results: "
         "<code>reproductions/results/</code>; re-run with <code>slr reproduce verify</code>.</p>"
     )
-    for name, spec in ctx.specs.items():
-        if spec.section == "Reproductions" and name in ctx.figures:
-            html += ctx.figure_html(name)
+    html += ctx.section_figures("reproductions")
     cols = [
         c
         for c in [
@@ -255,9 +219,10 @@ def reproductions_section(review: Review, ctx: BuildContext) -> Section | None:
         row_class=lambda r: "fail" if r["verdict"] == "does not hold" else "",
         titles=ctx.titles,
     )
-    return Section("reproductions", "Reproductions", html)
+    return section("reproductions", html)
 
 
+@report_section("search")
 def search_section(review: Review, ctx: BuildContext) -> Section | None:
     """From search exports to included papers: the PRISMA 2020 flow of the bundled search."""
     if "prisma" not in ctx.figures:
@@ -268,16 +233,15 @@ def search_section(review: Review, ctx: BuildContext) -> Section | None:
         "comes from the pipeline's own records, duplicate clusters and screening log.</p>"
     )
     flow = pd.read_csv(ctx.figures["prisma"]["csv"])
-    html += ctx.figure_html("prisma", note=" " + prisma_scope(flow, review))
+    html += ctx.section_figures("search", notes={"prisma": " " + prisma_scope(flow, review)})
     from slr.corpus.from_search import link_included
-    from slr.search import included_papers
 
-    linked = link_included(included_papers(review.corpus.folder.parent), review.corpus.papers)
+    linked = link_included(review.search.included_papers(), review.corpus.papers)
     ctx.write_table("search_included_to_corpus", linked)
     html += "<h3>Included works of the search, as corpus papers</h3>" + table(
         linked, titles=ctx.titles
     )
-    return Section("search", "Search and screening (PRISMA 2020)", html)
+    return section("search", html)
 
 
 def prisma_scope(flow: pd.DataFrame, review: Review) -> str:
@@ -297,37 +261,3 @@ def prisma_scope(flow: pd.DataFrame, review: Review) -> str:
         "databases and records) is not published record by record, so its full flow cannot be "
         "recomputed."
     )
-
-
-def default_sections() -> list[SectionFn]:
-    from slr.report.claims_section import claims_section
-    from slr.report.review_statements_section import review_statements_section
-
-    return [
-        overview,
-        taxonomy_section,
-        figures_section,
-        agreement_section,
-        search_section,
-        reproductions_section,
-        claims_section,
-        review_statements_section,
-        data_quality_section,
-    ]
-
-
-def render_report(
-    review: Review, ctx: BuildContext, sections: list[SectionFn], *, meta: dict[str, object]
-) -> str:
-    from importlib.resources import files
-
-    import jinja2
-
-    built = [s for s in (fn(review, ctx) for fn in sections) if s is not None]
-    template = jinja2.Template(
-        files("slr.report").joinpath("template.html.j2").read_text(encoding="utf-8")
-    )
-    return template.render(sections=built, **meta)
-
-
-__all__ = ["BuildContext", "Section", "default_sections", "esc", "render_report"]

@@ -20,6 +20,7 @@ results folder) and from the spec as committed (same spec hash); all are written
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from dataclasses import dataclass, field
@@ -63,8 +64,7 @@ def require_cuda() -> str:
 
 def check_specs(root: Path | None = None, only: list[str] | None = None) -> list[Any]:
     """The specs tagged ``gpu-check`` (item 9 first, then small models first), or ``only`` some."""
-    from difflib import get_close_matches
-
+    from slr.registry import did_you_mean
     from slr.reproduce.specs import load_specs, select_specs
 
     chosen = select_specs(load_specs(root), tags=[TAG], kind="measure")
@@ -76,11 +76,7 @@ def check_specs(root: Path | None = None, only: list[str] | None = None) -> list
         if unknown:
             raise ConfigError(
                 f"--only {', '.join(unknown)}: not a spec tagged '{TAG}'"
-                + "".join(
-                    f"; did you mean {m[0]}?"
-                    for n in unknown
-                    if (m := get_close_matches(n, names, 1))
-                )
+                + "".join(f"; {did_you_mean(n, sorted(names))}".rstrip() for n in unknown)
             )
         chosen = [s for s in chosen if s.name in only]
     return sorted(
@@ -88,6 +84,7 @@ def check_specs(root: Path | None = None, only: list[str] | None = None) -> list
     )
 
 
+@functools.cache
 def _base_size(model: str) -> int:
     """The model's parameter count (exact, from its config): small models first, so that a spent
     budget leaves out whole pairs of the largest, not a P29 pair that takes seconds."""
@@ -98,7 +95,7 @@ def _base_size(model: str) -> int:
 
 def tiny_variant(loaded: Any) -> dict[str, Any]:
     """The spec shrunk for the CPU: tiny architecture, fp32, batch <= 2, short sequences."""
-    spec = loaded.spec.model_dump(mode="json", exclude_defaults=True)
+    spec: dict[str, Any] = loaded.spec.model_dump(mode="json", exclude_defaults=True)
     setup = dict(spec.get("setup", {}))
     setup["batch_size"] = min(int(setup.get("batch_size", 8)), 2)
     setup["seq_len"] = min(int(setup.get("seq_len", 512)), 32)

@@ -37,7 +37,7 @@ _EXPORTS = {
     "rank_for_screening": "slr.search.screen",
     "simulate_screening": "slr.search.screen",
     "compute_prisma": "slr.search.prisma",
-    "plot_prisma": "slr.search.prisma",
+    "plot_prisma": "slr.search.prisma_diagram",
     "prisma_for_bundled_review": "slr.search.prisma",
     "snowball": "slr.search.snowball",
     "SearchProject": "slr.search.project",

@@ -8,21 +8,25 @@ screening log. :func:`run_search` runs ingest -> dedupe -> screening state over 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from slr.atomic import atomic_write_text
 from slr.errors import ConfigError, SlrError, ValidationReport, display_path
 from slr.search.dedupe import DedupeResult, Work, dedupe, read_dedupe_decisions
 from slr.search.ingest import ingest_file
 from slr.search.progress import ProgressCallback, report
-from slr.search.records import IngestResult
+from slr.search.records import IngestResult, Record
 from slr.search.screen import Criteria, FinalDecision, ScreeningLog
-from slr.search.snowball import snowball
+from slr.search.snowball import Direction, snowball
+from slr.validation import load_document
+from slr.yamlio import load_yaml, strip_lines
 
 SEARCH_FILE = "search.yaml"
 
@@ -71,6 +75,8 @@ class SearchProject(BaseModel):
 
     @classmethod
     def load(cls, folder: str | Path) -> tuple[SearchProject, Path]:
+        """``search.yaml`` of a project folder (or that file), and the folder; read with the
+        located loader (duplicate keys refused) and validated, every problem with its line."""
         folder = Path(folder)
         path = folder / SEARCH_FILE if folder.is_dir() else folder
         if not path.is_file():
@@ -78,24 +84,7 @@ class SearchProject(BaseModel):
                 f"{display_path(path)}: no {SEARCH_FILE}; a search project folder "
                 "holds search.yaml, the exports, criteria.yaml and the log"
             )
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            line = getattr(getattr(err, "problem_mark", None), "line", None)
-            raise ConfigError(
-                f"{display_path(path)}"
-                f"{':' + str(line + 1) if line is not None else ''}: "
-                f"invalid YAML ({err})"
-            ) from err
-        try:
-            return cls.model_validate(data or {}), path.parent
-        except ValidationError as err:
-            rep = ValidationReport()
-            for e in err.errors():
-                loc = ".".join(str(x) for x in e["loc"])
-                rep.add(path, f"{loc}: {e['msg']}", value=e.get("input"))
-            rep.raise_if_any(SEARCH_FILE)
-            raise  # pragma: no cover
+        return load_document(path, cls, what=SEARCH_FILE), path.parent
 
 
 @dataclass
@@ -127,6 +116,11 @@ class SearchRun:
             if (d := self.full_text.get(w.work_id)) is not None and d.decision == "include"
         ]
 
+    def included_papers(self) -> list[dict[str, Any]]:
+        """The included works as the plain dicts the review's corpus receives
+        (:func:`work_as_paper`)."""
+        return [work_as_paper(work, self) for work in self.included_works()]
+
 
 def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) -> SearchRun:
     """Run ingest, dedupe and the screening state over a search project folder."""
@@ -136,6 +130,29 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
     use_review_venues(
         folder.parent.parent if (folder.parent.parent / "taxonomy").is_dir() else None
     )
+    ingested, snowballed = _ingest_all(project, folder, progress)
+    records = ingested.records + snowballed.records
+    ids = _check_ids(project, folder, records)
+    decisions = None
+    if project.dedupe_decisions and (folder / project.dedupe_decisions).is_file():
+        decisions = read_dedupe_decisions(folder / project.dedupe_decisions, known_ids=ids)
+    result = dedupe(records, decisions=decisions, progress=progress)
+    criteria = Criteria.load(folder / project.criteria)
+    log = ScreeningLog.load(
+        folder / project.screening_log, criteria=criteria, known_ids=ids, create=True
+    )
+    run = SearchRun(project, folder, ingested, snowballed, result, criteria, log)
+    run.title_abstract = log.final_decisions("title_abstract", result.cluster_of)
+    run.full_text = log.final_decisions("full_text", result.cluster_of)
+    _check_seeds_included(run)
+    return run
+
+
+def _ingest_all(
+    project: SearchProject, folder: Path, progress: ProgressCallback | None
+) -> tuple[IngestResult, IngestResult]:
+    """The records of every export and every snowballing source; the problems of all files
+    are raised together."""
     problems = ValidationReport()
     ingested = IngestResult()
     snowballed = IngestResult()
@@ -167,7 +184,11 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
             problems.add(path, str(err))
     report(progress, "ingest exports", total, total)
     problems.raise_if_any(f"search exports of {display_path(folder)}")
-    records = ingested.records + snowballed.records
+    return ingested, snowballed
+
+
+def _check_ids(project: SearchProject, folder: Path, records: list[Record]) -> set[str]:
+    """The record ids, which must be distinct, and name every snowballing seed."""
     ids = {r.record_id for r in records}
     if len(ids) != len(records):
         raise ConfigError(
@@ -180,26 +201,18 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
                 f"{display_path(folder / SEARCH_FILE)}: snowball seed "
                 f"{snow.seed!r} is not a record id of the search"
             )
-    decisions = None
-    if project.dedupe_decisions and (folder / project.dedupe_decisions).is_file():
-        decisions = read_dedupe_decisions(folder / project.dedupe_decisions, known_ids=ids)
-    result = dedupe(records, decisions=decisions, progress=progress)
-    criteria = Criteria.load(folder / project.criteria)
-    log = ScreeningLog.load(
-        folder / project.screening_log, criteria=criteria, known_ids=ids, create=True
-    )
-    run = SearchRun(project, folder, ingested, snowballed, result, criteria, log)
-    run.title_abstract = log.final_decisions("title_abstract", result.cluster_of)
-    run.full_text = log.final_decisions("full_text", result.cluster_of)
+    return ids
+
+
+def _check_seeds_included(run: SearchRun) -> None:
     included_ids = {w.work_id for w in run.included_works()}
-    for snow in project.snowball:
-        seed_work = result.cluster_of[snow.seed]
+    for snow in run.project.snowball:
+        seed_work = run.dedupe.cluster_of[snow.seed]
         if seed_work not in included_ids:
             raise ConfigError(
-                f"{display_path(folder / SEARCH_FILE)}: snowballing starts from "
+                f"{display_path(run.folder / SEARCH_FILE)}: snowballing starts from "
                 f"included papers, but {snow.seed} is not included"
             )
-    return run
 
 
 def _check_sha(path: Path, expected: str | None) -> None:
@@ -256,6 +269,54 @@ def included_papers(
         from slr.paths import corpus_dir
 
         folder = corpus_dir(Path(root) if root is not None else None) / "search"
+    yield from run_search(folder).included_papers()
+
+
+def add_snowball_source(
+    folder: str | Path,
+    file: str | Path,
+    *,
+    seed: str,
+    direction: Direction,
+    format: str = "auto",
+) -> Path:
+    """Copy a snowballing export into ``<folder>/snowball/`` and list it in ``search.yaml``.
+
+    The project is run first to check that ``seed`` belongs to an included work and that the
+    new export parses; ``search.yaml`` is rewritten (atomically) only when both hold.
+    """
+    from slr.search.ingest import id_prefix_for
+
+    project, folder = SearchProject.load(folder)
     run = run_search(folder)
-    for work in run.included_works():
-        yield work_as_paper(work, run)
+    included = {rid for w in run.included_works() for rid in w.record_ids}
+    snowball(
+        file,
+        seed=seed,
+        direction=direction,
+        format=None if format == "auto" else format,
+        included_ids=included,
+    )  # parses it: bad files fail before anything is written
+    dest_dir = folder / "snowball"
+    dest = dest_dir / Path(file).name
+    if dest.exists():
+        raise ConfigError(f"{display_path(dest)} exists; rename the export before adding it")
+    data = strip_lines(load_yaml(folder / SEARCH_FILE))
+    data["snowball"] = list(data.get("snowball") or []) + [
+        {
+            "file": f"snowball/{dest.name}",
+            "format": format,
+            "direction": direction,
+            "seed": seed,
+            "id_prefix": f"{direction[0]}{id_prefix_for(dest)}",
+        }
+    ]
+    SearchProject.model_validate(data)
+    dest_dir.mkdir(exist_ok=True)
+    shutil.copyfile(file, dest)
+    text = "# The review's search as data; `slr search run` runs the pipeline over it.\n"
+    atomic_write_text(
+        folder / SEARCH_FILE,
+        text + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
+    )
+    return dest

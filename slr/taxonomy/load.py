@@ -171,34 +171,7 @@ def _load_cached(folder: Path) -> Taxonomy:
         path = folder / fname
         if fname not in docs:
             docs[fname] = load_yaml(path)
-        doc = docs[fname]
-        items: list[Any] = []
-        if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
-            report.add(
-                path,
-                f"expected a top-level list '{key}:'",
-                line=1,
-                fix=f"start the file with '{key}:'",
-            )
-            parsed[kind] = items
-            continue
-        for raw in doc[key]:
-            if not isinstance(raw, dict):
-                report.add(path, f"each entry of '{key}' must be a mapping, got {raw!r}")
-                continue
-            raw = dict(raw)
-            line = pop_line(raw)
-            item = validate_item(
-                model, raw, report=report, file=path, line=line, what=f"{key} entry"
-            )
-            if item is not None:
-                items.append(item)
-                lines[(kind, getattr(item, "name"))] = (str(path), line)  # noqa: B009
-        parsed[kind] = items
-        extra = set(doc) - {k for f, k, _ in FILES.values() if f == fname} - {"__line__"}
-        if extra:
-            report.add(path, f"unknown top-level key(s) {sorted(extra)}", line=1)
-
+        parsed[kind] = _entries(docs[fname], path, kind, key, model, report, lines)
     tax = Taxonomy(
         families=parsed["families"],
         methods=parsed["methods"],
@@ -212,21 +185,63 @@ def _load_cached(folder: Path) -> Taxonomy:
         root=folder,
         lines=lines,
     )
-    kinds_words = {
-        "methods": "PEFT method",
-        "families": "PEFT family",
-        "tasks": "SE task",
-        "architectures": "architecture",
-        "models": "base model",
-        "venues": "venue",
-        "gpus": "GPU",
-        "datasets": "dataset",
-        "metrics": "metric",
-    }
-    for kind, word in kinds_words.items():
+    _build_vocabularies(tax, report)
+    _cross_check(tax, report)
+    report.raise_if_any("taxonomy")
+    return tax
+
+
+def _entries(
+    doc: Any,
+    path: Path,
+    kind: str,
+    key: str,
+    model: type[Any],
+    report: ValidationReport,
+    lines: dict[tuple[str, str], tuple[str, int | None]],
+) -> list[Any]:
+    """The validated entries under ``key`` of one file (each entry's line kept in ``lines``)."""
+    items: list[Any] = []
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        report.add(
+            path, f"expected a top-level list '{key}:'", line=1, fix=f"start the file with '{key}:'"
+        )
+        return items
+    for raw in doc[key]:
+        if not isinstance(raw, dict):
+            report.add(path, f"each entry of '{key}' must be a mapping, got {raw!r}")
+            continue
+        raw = dict(raw)
+        line = pop_line(raw)
+        item = validate_item(model, raw, report=report, file=path, line=line, what=f"{key} entry")
+        if item is not None:
+            items.append(item)
+            lines[(kind, getattr(item, "name"))] = (str(path), line)  # noqa: B009
+    extra = set(doc) - {k for f, k, _ in FILES.values() if f == path.name} - {"__line__"}
+    if extra:
+        report.add(path, f"unknown top-level key(s) {sorted(extra)}", line=1)
+    return items
+
+
+_KIND_WORDS = {
+    "methods": "PEFT method",
+    "families": "PEFT family",
+    "tasks": "SE task",
+    "architectures": "architecture",
+    "models": "base model",
+    "venues": "venue",
+    "gpus": "GPU",
+    "datasets": "dataset",
+    "metrics": "metric",
+}
+
+
+def _build_vocabularies(tax: Taxonomy, report: ValidationReport) -> None:
+    """Each kind's names and synonyms; a name twice or a spelling of two names is a problem."""
+    for kind, word in _KIND_WORDS.items():
         vocab = Vocabulary(word)
         for item in getattr(tax, kind):
-            file, line = lines[(kind, item.name)]
+            file, line = tax.lines[(kind, item.name)]
             if item.name in vocab.canonical:
                 report.add(file, f"duplicate {word} '{item.name}'", line=line, fix="keep one entry")
             for clash in vocab.add(item.name, getattr(item, "synonyms", [])):
@@ -234,12 +249,17 @@ def _load_cached(folder: Path) -> Taxonomy:
                     file, f"ambiguous spelling: {clash}", line=line, fix="remove one of them"
                 )
         tax.vocab[kind] = vocab
-    _cross_check(tax, report)
-    report.raise_if_any("taxonomy")
-    return tax
 
 
 def _cross_check(tax: Taxonomy, report: ValidationReport) -> None:
+    _check_method_references(tax, report)
+    _check_parent_chains(tax, report)
+    _check_abbreviations(tax, report)
+    _check_models(tax, report)
+
+
+def _check_method_references(tax: Taxonomy, report: ValidationReport) -> None:
+    """A method's family, parent and components exist."""
     fams = {f.name for f in tax.families}
     methods = tax.vocab["methods"]
     for m in tax.methods:
@@ -252,12 +272,14 @@ def _cross_check(tax: Taxonomy, report: ValidationReport) -> None:
                 fix=f"use one of: {', '.join(sorted(fams))}",
             )
         for ref, what in [(m.parent, "parent"), *((c, "component") for c in m.components)]:
-            if ref is None:
-                continue
-            if methods.resolve(ref) != ref:
+            if ref is not None and methods.resolve(ref) != ref:
                 msg, fix = methods.unknown_message(ref)
                 report.add(file, f"{what} of '{m.name}': {msg}", line=line, fix=fix)
-    # parent chains must end (no cycles)
+
+
+def _check_parent_chains(tax: Taxonomy, report: ValidationReport) -> None:
+    """Parent chains must end (no cycles)."""
+    methods = tax.vocab["methods"]
     for m in tax.methods:
         seen = {m.name}
         cur = m
@@ -270,6 +292,9 @@ def _cross_check(tax: Taxonomy, report: ValidationReport) -> None:
                 break
             seen.add(cur.parent)
             cur = next(x for x in tax.methods if x.name == cur.parent)
+
+
+def _check_abbreviations(tax: Taxonomy, report: ValidationReport) -> None:
     abbrevs: dict[str, str] = {}
     for t in tax.tasks:
         file, line = tax.lines[("tasks", t.name)]
@@ -282,6 +307,10 @@ def _cross_check(tax: Taxonomy, report: ValidationReport) -> None:
                 fix="give each task its own abbreviation",
             )
         abbrevs[key] = t.name
+
+
+def _check_models(tax: Taxonomy, report: ValidationReport) -> None:
+    """A model's architecture exists, and its size is given unless it is generic."""
     archs = tax.vocab["architectures"]
     for mo in tax.models:
         file, line = tax.lines[("models", mo.name)]

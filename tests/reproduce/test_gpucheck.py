@@ -56,7 +56,7 @@ def test_every_gpu_check_spec_is_a_paper_scale_cuda_run_with_a_tiny_variant(tmp_
 
 def test_only_names_specs_of_the_check():
     assert [s.name for s in gpucheck.check_specs(only=PAIR[:1])] == PAIR[:1]
-    with pytest.raises(ConfigError, match="did you mean gpu-p1-codellama-7b-lora-bf16"):
+    with pytest.raises(ConfigError, match="did you mean 'gpu-p1-codellama-7b-lora-bf16'"):
         gpucheck.check_specs(only=["gpu-p1-codellama-7b-lora"])
 
 

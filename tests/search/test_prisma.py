@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 
-from slr.search.prisma import compute_prisma, plot_prisma, prisma_for_bundled_review, save_prisma
+from slr.figures.base import setup_matplotlib, write_figure
+from slr.search.prisma import compute_prisma, prisma_for_bundled_review
+from slr.search.prisma_diagram import plot_prisma
 from slr.search.project import run_search
 from slr.search.screen import LogEntry
 
@@ -108,7 +110,8 @@ def test_diagram_is_drawn_from_the_table(project, tmp_path):
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert f"Records screened (n = {_count(frame, 'records_screened')})" in texts
     assert "Web Of Science (n = 2)" in texts
-    paths = save_prisma(frame, tmp_path / "out")
-    assert [p.suffix for p in paths] == [".png", ".svg", ".csv"]
-    assert all(p.stat().st_size > 1000 for p in paths[:2])
-    assert "Records identified from" in paths[1].read_text(encoding="utf-8")
+    setup_matplotlib()
+    paths = write_figure("prisma", frame, plot_prisma, tmp_path / "out")  # the one renderer
+    assert sorted(paths) == ["csv", "png", "svg"]
+    assert paths["png"].stat().st_size > 1000 and paths["svg"].stat().st_size > 1000
+    assert "Records identified from" in paths["svg"].read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ import pytest
 
 from slr.errors import ConfigError
 from slr.search.prisma import compute_prisma
-from slr.search.project import included_papers, run_search
+from slr.search.project import add_snowball_source, included_papers, run_search
 from slr.search.screen import LogEntry
-from slr.search.snowball import add_snowball_source, snowball
+from slr.search.snowball import snowball
 
 from .conftest import BUNDLED, EXPORTS
 

@@ -15,12 +15,9 @@ imported only then; offline they fail with one clear error naming the offline al
 """
 
 from slr.evaluate.datasets.base import TASK_COLUMNS, EvalDataset, split_frame, split_of
-from slr.evaluate.datasets.registry import (
-    DatasetSpec,
-    list_datasets,
-    load_dataset,
-    load_local,
-)
+from slr.evaluate.datasets.catalog import DatasetSpec, list_datasets
+from slr.evaluate.datasets.loading import load_dataset
+from slr.evaluate.datasets.local import load_local
 
 __all__ = [
     "TASK_COLUMNS",

@@ -27,17 +27,10 @@ import hashlib
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from slr.evaluate.datasets.stdlib_pairs import mine_functions
-
-BUG_KINDS = (
-    "off_by_one",
-    "wrong_comparison",
-    "swapped_arguments",
-    "wrong_boolean_operator",
-    "missing_return",
-    "wrong_arithmetic_operator",
-)
+from slr.registry import Registry
 
 _CMP_SWAP: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.LtE,
@@ -186,15 +179,27 @@ def _arith(node: ast.AST) -> ast.AST | None:
     return None
 
 
-# kind -> (is this node a site?, mutate it in place or return its replacement)
-_KINDS: dict[str, tuple[Callable[[ast.AST], bool], Callable[[ast.AST], ast.AST | None]]] = {
-    "off_by_one": (_off_by_one_site, _off_by_one),
-    "wrong_comparison": (_cmp_site, _cmp),
-    "swapped_arguments": (_swap_site, _swap),
-    "wrong_boolean_operator": (_bool_site, _bool),
-    "missing_return": (_return_site, _drop_return),
-    "wrong_arithmetic_operator": (_arith_site, _arith),
-}
+@dataclass(frozen=True)
+class BugKind:
+    """A kind of bug: where it can be injected, and how (mutate the node in place, or return
+    its replacement)."""
+
+    name: str
+    is_site: Callable[[ast.AST], bool]
+    mutate: Callable[[ast.AST], ast.AST | None]
+
+
+BUGS: Registry[BugKind] = Registry("bug kind")
+for _kind in (
+    BugKind("off_by_one", _off_by_one_site, _off_by_one),
+    BugKind("wrong_comparison", _cmp_site, _cmp),
+    BugKind("swapped_arguments", _swap_site, _swap),
+    BugKind("wrong_boolean_operator", _bool_site, _bool),
+    BugKind("missing_return", _return_site, _drop_return),
+    BugKind("wrong_arithmetic_operator", _arith_site, _arith),
+):
+    BUGS.add(_kind.name, _kind)
+BUG_KINDS = tuple(BUGS.names())  # in the order above: ties in the balancing go to the earlier
 
 
 def _strip_docstring(
@@ -213,7 +218,7 @@ def _strip_docstring(
 
 def sites(tree: ast.AST, kind: str) -> list[ast.AST]:
     """Nodes where a bug of ``kind`` can be injected, in ``ast.walk`` order."""
-    is_site = _KINDS[kind][0]
+    is_site = BUGS.get(kind).is_site
     return [n for n in ast.walk(tree) if is_site(n)]
 
 
@@ -221,7 +226,7 @@ def inject_bug(tree: ast.AST, kind: str, site: int) -> ast.AST:
     """A copy of ``tree`` with a bug of ``kind`` at the ``site``-th candidate node."""
     mutated = copy.deepcopy(tree)
     target = sites(mutated, kind)[site]
-    replacement = _KINDS[kind][1](target)
+    replacement = BUGS.get(kind).mutate(target)
     if replacement is not None:
         _replace(mutated, target, replacement)
     return ast.fix_missing_locations(mutated)

@@ -1,7 +1,7 @@
 """Metrics by name: ``get_metric("codexglue_bleu")``, ``list_metrics(task)``, ``check_metric_fits``.
 
-Every metric is a function registered with :func:`register_metric` in one of the modules listed in
-``registry._METRIC_MODULES``; the libraries behind them are imported inside the functions.
+Every metric is a function registered with :func:`register_metric` in a module of this package
+(found lazily by the registry); the libraries behind them are imported inside the functions.
 """
 
 from slr.evaluate.metrics.registry import (

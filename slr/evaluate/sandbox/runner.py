@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import IO, Any
 
 from slr.evaluate.errors import SandboxError
 
@@ -199,51 +200,10 @@ class Sandbox:
             out_path, err_path = base / "stdout", base / "stderr"
             status_r, status_w = os.pipe()
             watch_r, watch_w = os.pipe()
-            config = {
-                "argv": argv,
-                "python": self.python,
-                "python_program": python_program,
-                "files": files,
-                "workdir": str(workdir),
-                "env": _program_env(str(workdir)),
-                "isolation": self.isolation.value,
-                "status_fd": status_w,
-                "watch_fd": watch_r,
-                "cpu_s": math.ceil(limits.timeout_s) + 1,
-                "wall_s": limits.timeout_s + 2.0,
-                "memory_mb": limits.memory_mb,
-                "max_processes": limits.max_processes,
-                "max_file_mb": limits.max_file_mb,
-                "disk_mb": limits.disk_mb,
-            }
+            config = self._config(argv, files, python_program, workdir, status_w, watch_r)
             start = time.perf_counter()
-            timed_out = False
             with open(out_path, "wb") as out_f, open(err_path, "wb") as err_f:
-                try:
-                    proc = subprocess.Popen(  # noqa: S603 - the bootstrap is our own code
-                        [self.python, "-I", "-S", "-c", _bootstrap_source()],
-                        stdin=subprocess.PIPE,
-                        stdout=out_f,
-                        stderr=err_f,
-                        pass_fds=(status_w, watch_r),
-                        start_new_session=True,
-                        cwd="/",
-                        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-                    )
-                finally:
-                    os.close(status_w)
-                    os.close(watch_r)
-                try:
-                    assert proc.stdin is not None
-                    with contextlib.suppress(BrokenPipeError):
-                        proc.stdin.write(json.dumps(config).encode("utf-8"))
-                        proc.stdin.close()
-                    timed_out = not _wait(proc, limits.timeout_s + _STARTUP_GRACE_S)
-                finally:
-                    with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-                    os.close(watch_w)
+                proc, timed_out = self._launch(config, out_f, err_f, (status_w, watch_r), watch_w)
             wall = time.perf_counter() - start
             with os.fdopen(status_r, "rb") as fh:
                 status_line = fh.read().decode("utf-8", errors="replace").strip()
@@ -251,18 +211,98 @@ class Sandbox:
             stderr = _read_limited(err_path, limits.max_output_bytes, tail=True)
         finally:
             shutil.rmtree(base, ignore_errors=True)
+        status = self._status(status_line, timed_out, proc.returncode, stderr, dropping)
+        return ExecutionResult(
+            outcome=_classify(proc.returncode, stderr, timed_out),
+            returncode=proc.returncode,
+            stdout=stdout,
+            stderr=stderr,
+            wall_s=wall,
+            isolation=status["isolation"],
+            notes=tuple(status.get("notes", ())),
+        )
+
+    def _config(
+        self,
+        argv: list[str],
+        files: dict[str, str],
+        python_program: str | None,
+        workdir: Path,
+        status_fd: int,
+        watch_fd: int,
+    ) -> dict[str, Any]:
+        """What the bootstrap reads on its stdin: the program, its files and the limits."""
+        limits = self.limits
+        return {
+            "argv": argv,
+            "python": self.python,
+            "python_program": python_program,
+            "files": files,
+            "workdir": str(workdir),
+            "env": _program_env(str(workdir)),
+            "isolation": self.isolation.value,
+            "status_fd": status_fd,
+            "watch_fd": watch_fd,
+            "cpu_s": math.ceil(limits.timeout_s) + 1,
+            "wall_s": limits.timeout_s + 2.0,
+            "memory_mb": limits.memory_mb,
+            "max_processes": limits.max_processes,
+            "max_file_mb": limits.max_file_mb,
+            "disk_mb": limits.disk_mb,
+        }
+
+    def _launch(
+        self,
+        config: dict[str, Any],
+        out_f: IO[bytes],
+        err_f: IO[bytes],
+        child_fds: tuple[int, int],
+        watch_w: int,
+    ) -> tuple[subprocess.Popen[bytes], bool]:
+        """Start the bootstrap, hand it ``config``, wait for it within the time limit and kill
+        its whole process group; the process and whether it timed out. The child's ends of the
+        pipes (``child_fds``) are closed here once it has them, ``watch_w`` once it is gone."""
+        try:
+            proc = subprocess.Popen(  # noqa: S603 - the bootstrap is our own code
+                [self.python, "-I", "-S", "-c", _bootstrap_source()],
+                stdin=subprocess.PIPE,
+                stdout=out_f,
+                stderr=err_f,
+                pass_fds=child_fds,
+                start_new_session=True,
+                cwd="/",
+                env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            )
+        finally:
+            for fd in child_fds:
+                os.close(fd)
+        try:
+            assert proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.write(json.dumps(config).encode("utf-8"))
+                proc.stdin.close()
+            timed_out = not _wait(proc, self.limits.timeout_s + _STARTUP_GRACE_S)
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            os.close(watch_w)
+        return proc, timed_out
+
+    def _status(
+        self, status_line: str, timed_out: bool, returncode: int, stderr: str, dropping: bool
+    ) -> dict[str, Any]:
+        """The bootstrap's status report, or the error of a sandbox that failed to start."""
         if not status_line:
             if timed_out:
                 raise SandboxError(
                     "the sandbox did not start within the time limit; raise timeout_s"
                 )
-            raise SandboxError(
-                f"the sandbox failed to start (exit {proc.returncode}): {stderr[-1000:]}"
-            )
-        status = json.loads(status_line)
+            raise SandboxError(f"the sandbox failed to start (exit {returncode}): {stderr[-1000:]}")
+        status: dict[str, Any] = json.loads(status_line)
         if status.get("error"):
             raise SandboxError(f"sandbox set-up failed: {status['error']}")
-        if proc.returncode == SETUP_FAILED and "slr sandbox:" in stderr:
+        if returncode == SETUP_FAILED and "slr sandbox:" in stderr:
             hint = ""
             if (
                 status["isolation"] == Isolation.RLIMITS.value
@@ -275,15 +315,7 @@ class Sandbox:
                     "/usr/bin/python3) or run slr as a normal user"
                 )
             raise SandboxError(stderr.strip()[-1000:] + hint)
-        return ExecutionResult(
-            outcome=_classify(proc.returncode, stderr, timed_out),
-            returncode=proc.returncode,
-            stdout=stdout,
-            stderr=stderr,
-            wall_s=wall,
-            isolation=status["isolation"],
-            notes=tuple(status.get("notes", ())),
-        )
+        return status
 
     # -- many programs ----------------------------------------------------------------------
 

@@ -7,13 +7,11 @@ with :func:`register`; modules are discovered automatically, and the registry te
 
 from __future__ import annotations
 
-import difflib
-import importlib
-import pkgutil
 from pathlib import Path
 from typing import TypeVar
 
-from slr.errors import ConfigError, InputFormatError, display_path
+from slr.errors import InputFormatError, display_path
+from slr.registry import Registry
 from slr.search.sources.base import (
     CsvFormat,
     MappedFields,
@@ -36,8 +34,13 @@ __all__ = [
     "source_formats",
 ]
 
-_REGISTRY: dict[str, SourceFormat] = {}
-_LOADED = False
+FORMATS: Registry[SourceFormat] = Registry(
+    "source format",
+    discover=__name__,
+    skip=("base",),
+    describe=lambda fmt: fmt.description,
+    identity=type,  # re-importing a format's module registers the same class again: harmless
+)
 F = TypeVar("F", bound=type[SourceFormat])
 
 
@@ -45,35 +48,17 @@ def register(cls: F) -> F:
     """Class decorator: register one instance of the format under ``cls.name``."""
     if not cls.name:
         raise ValueError(f"{cls.__name__} has no name")
-    if cls.name in _REGISTRY and type(_REGISTRY[cls.name]) is not cls:
-        raise ValueError(f"source format {cls.name!r} registered twice")
-    _REGISTRY[cls.name] = cls()
+    FORMATS.add(cls.name, cls())
     return cls
-
-
-def _load_all() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    for mod in pkgutil.iter_modules(__path__):
-        if mod.name != "base":
-            importlib.import_module(f"{__name__}.{mod.name}")
-    _LOADED = True
 
 
 def source_formats() -> dict[str, SourceFormat]:
     """All registered formats by name."""
-    _load_all()
-    return dict(sorted(_REGISTRY.items()))
+    return dict(sorted(FORMATS.items()))
 
 
 def get_format(name: str) -> SourceFormat:
-    formats = source_formats()
-    if name in formats:
-        return formats[name]
-    close = difflib.get_close_matches(name, list(formats), n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    raise ConfigError(f"unknown source format '{name}'; {hint}known: {', '.join(formats)}")
+    return FORMATS.get(name)
 
 
 def detect_format(text: str, path: str | Path) -> SourceFormat:

@@ -210,7 +210,6 @@ class CsvFormat(SourceFormat):
         lines = split_lines(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         header: list[str] | None = None
-        header_line_no = 0
         row_no = 0
         last_line = 0
         while True:
@@ -227,54 +226,24 @@ class CsvFormat(SourceFormat):
                         "of the first line"
                     ) from err
                 row_no += 1
-                msg = str(err)
-                if "unexpected end of data" in msg:
-                    reason = (
-                        f"the file ends inside a quoted field opened in the record at line {start}"
-                        ": the file looks truncated; export it again"
-                    )
-                else:
-                    reason = f"malformed CSV ({msg}); check the quotes in this record"
-                    hint = _delimiter_hint(
-                        lines[start - 1] if start <= len(lines) else "", delimiter, len(header)
-                    )
-                    if hint:
-                        reason += f"; {hint}"
+                reason = _malformed_reason(str(err), start, lines, delimiter, len(header))
                 yield RawRejection(line=start, row=row_no, reason=reason)
                 continue
+            last_line = reader.line_num
             # skip blank lines (csv yields [] for them)
             if not cells or all(not c.strip() for c in cells):
-                last_line = reader.line_num
                 continue
             if header is None:
                 header = [c.replace("\ufeff", "").strip() for c in cells]
-                header_line_no = start
-                last_line = reader.line_num
-                self._check_header(header, file, header_line_no, delimiter)
+                self._check_header(header, file, start, delimiter)
                 continue
             row_no += 1
-            end_line = reader.line_num
-            last_line = end_line
-            if len(cells) != len(header):
-                # A trailing empty column is common (Scopus, WoS end rows with a delimiter).
-                if len(cells) == len(header) + 1 and not cells[-1].strip():
-                    cells = cells[:-1]
-                elif len(cells) + 1 == len(header) and not header[-1]:
-                    cells = [*cells, ""]
-                else:
-                    reason = (
-                        f"{len(cells)} fields but the header has {len(header)} (delimiter "
-                        f"{_SHOWN[delimiter]}); a field with an unquoted delimiter, or a "
-                        "different delimiter in this row"
-                    )
-                    hint = _delimiter_hint(
-                        lines[start - 1] if start <= len(lines) else "", delimiter, len(header)
-                    )
-                    if hint:
-                        reason += f"; {hint}"
-                    yield RawRejection(line=start, row=row_no, reason=reason)
-                    continue
-            fields = {h: v for h, v in zip(header, cells, strict=True) if h}
+            fitted = _fit_cells(cells, header)
+            if fitted is None:
+                reason = _width_reason(len(cells), start, lines, delimiter, len(header))
+                yield RawRejection(line=start, row=row_no, reason=reason)
+                continue
+            fields = {h: v for h, v in zip(header, fitted, strict=True) if h}
             yield RawRecord(fields=fields, line=start, row=row_no)
         if header is None:
             raise InputFormatError(f"{file}: no header row; the file is empty or not a CSV export")
@@ -368,3 +337,40 @@ class CsvFormat(SourceFormat):
         """Hook for format quirks (entry types from document types, ...)."""
         if mapped.entry_type is None:
             mapped.entry_type = self.default_entry_type
+
+
+def _fit_cells(cells: list[str], header: list[str]) -> list[str] | None:
+    """A row's cells as wide as the header, or None when they cannot be made so. A trailing
+    empty column is common (Scopus, WoS end rows with a delimiter)."""
+    if len(cells) == len(header):
+        return cells
+    if len(cells) == len(header) + 1 and not cells[-1].strip():
+        return cells[:-1]
+    if len(cells) + 1 == len(header) and not header[-1]:
+        return [*cells, ""]
+    return None
+
+
+def _with_hint(reason: str, start: int, lines: list[str], delimiter: str, width: int) -> str:
+    hint = _delimiter_hint(lines[start - 1] if start <= len(lines) else "", delimiter, width)
+    return f"{reason}; {hint}" if hint else reason
+
+
+def _malformed_reason(msg: str, start: int, lines: list[str], delimiter: str, width: int) -> str:
+    """Why a record the csv module cannot parse is rejected."""
+    if "unexpected end of data" in msg:
+        return (
+            f"the file ends inside a quoted field opened in the record at line {start}"
+            ": the file looks truncated; export it again"
+        )
+    reason = f"malformed CSV ({msg}); check the quotes in this record"
+    return _with_hint(reason, start, lines, delimiter, width)
+
+
+def _width_reason(n: int, start: int, lines: list[str], delimiter: str, width: int) -> str:
+    """Why a record with the wrong number of fields is rejected."""
+    reason = (
+        f"{n} fields but the header has {width} (delimiter {_SHOWN[delimiter]}); a field with "
+        "an unquoted delimiter, or a different delimiter in this row"
+    )
+    return _with_hint(reason, start, lines, delimiter, width)

@@ -78,6 +78,59 @@ def _shown(numbers: Iterable[int], limit: int = 5) -> str:
     return ", ".join(map(str, items[:limit])) + (" ..." if len(items) > limit else "")
 
 
+def _extend(chunk: list[str], tag: str | None, value: str, line: str) -> None:
+    """A line inside an open record: a tag, or the continuation of a long value (abstracts wrap
+    in some exports)."""
+    if tag is not None:
+        chunk.append(f"{tag}  - {value}")
+    elif len(chunk) > 1 and line.strip():
+        chunk[-1] = f"{chunk[-1]} {line.strip()}"
+
+
+@dataclass
+class _Outside:
+    """The lines outside any open record: tagged lines before the first TY, untagged text."""
+
+    orphans: list[tuple[int, str]] = field(default_factory=list)
+    stray: list[int] = field(default_factory=list)
+
+    def add(
+        self, tag: str | None, value: str, line: str, lineno: int, closed: _Closed | None
+    ) -> None:
+        if tag is not None and tag != "ER":
+            if closed is not None:  # a tag after ER stays with that record
+                closed.after.append((lineno, f"{tag}  - {value}"))
+            else:
+                self.orphans.append((lineno, line))
+        elif line.strip():
+            self.stray.append(lineno)
+
+    def leftovers(self, chunk: list[str], start: int, row: int) -> Iterator[RawRejection | RawNote]:
+        """A record the file ends inside, the orphaned tags, the stray text (in that order)."""
+        if chunk:
+            row += 1
+            yield RawRejection(
+                line=start,
+                row=row,
+                reason="the file ends inside this record (no 'ER  -' end tag): the file looks "
+                "truncated; export it again",
+            )
+        if self.orphans:
+            row += 1
+            yield RawRejection(
+                line=self.orphans[0][0],
+                row=row,
+                reason=f"{len(self.orphans)} tagged line(s) before the first 'TY  -' start tag "
+                f"(lines {_shown(n for n, _ in self.orphans)}): a record without its start tag?",
+            )
+        if self.stray:
+            yield RawNote(
+                line=self.stray[0],
+                message=f"{len(self.stray)} line(s) outside any record ignored (lines "
+                f"{_shown(self.stray)}): text between records that no tag starts, not a record",
+            )
+
+
 @register
 class Ris(SourceFormat):
     name = "ris"
@@ -99,8 +152,7 @@ class Ris(SourceFormat):
         chunk: list[str] = []  # the open record (after TY, before ER)
         start = 0
         closed: _Closed | None = None  # the last record ended by ER, kept for tags after it
-        orphans: list[tuple[int, str]] = []  # tagged lines before the first TY
-        stray: list[int] = []
+        outside = _Outside()  # what lies outside the records
         lines = split_lines(text.lstrip("\ufeff"))
         for lineno, line in enumerate(lines, start=1):
             m = _TAG_RE.match(line.rstrip())
@@ -117,50 +169,16 @@ class Ris(SourceFormat):
                 yield from items
                 closed = None
                 chunk, start = [f"TY  - {value}"], lineno
-                continue
-            if not chunk:
-                if m and tag != "ER":
-                    if closed is not None:
-                        closed.after.append((lineno, f"{tag}  - {value}"))
-                    else:
-                        orphans.append((lineno, line))
-                elif line.strip():
-                    stray.append(lineno)
-                continue
-            if tag == "ER":
+            elif not chunk:
+                outside.add(tag, value, line, lineno, closed)
+            elif tag == "ER":
                 closed = _Closed(chunk, start)
                 chunk = []
-                continue
-            if m:
-                chunk.append(f"{tag}  - {value}")
-            elif len(chunk) > 1 and line.strip():
-                # continuation of a long value (abstracts wrap in some exports)
-                chunk[-1] = f"{chunk[-1]} {line.strip()}"
+            else:
+                _extend(chunk, tag, value, line)
         row, items = self._close(closed, rispy, row)
         yield from items
-        if chunk:
-            row += 1
-            yield RawRejection(
-                line=start,
-                row=row,
-                reason="the file ends inside this record (no 'ER  -' end tag): the file looks "
-                "truncated; export it again",
-            )
-        if orphans:
-            row += 1
-            first = orphans[0][0]
-            yield RawRejection(
-                line=first,
-                row=row,
-                reason=f"{len(orphans)} tagged line(s) before the first 'TY  -' start tag "
-                f"(lines {_shown(n for n, _ in orphans)}): a record without its start tag?",
-            )
-        if stray:
-            yield RawNote(
-                line=stray[0],
-                message=f"{len(stray)} line(s) outside any record ignored (lines "
-                f"{_shown(stray)}): text between records that no tag starts, not a record",
-            )
+        yield from outside.leftovers(chunk, start, row)
 
     def _close(
         self, closed: _Closed | None, rispy: object, row: int
