@@ -47,7 +47,41 @@ def _row(set_name: str, config: str, metrics: list, seconds: list[float]) -> dic
         row[f] = statistics.mean(vals)
         row[f + "_sd"] = statistics.pstdev(vals) if len(vals) > 1 else 0.0
     row["seconds"] = statistics.median(seconds) if seconds else float("nan")
+    row["wss95_by_seed"] = " ".join(f"{m.wss95:.4f}" for m in metrics)  # for paired differences
     return row
+
+
+def paired_against(frame, anchor: str) -> list[str]:
+    """Per set and configuration: WSS@95 minus the anchor's on the same seed, with a 95 % interval.
+
+    Both runs of a seed start from the same priors, so the paired difference is the fair measure
+    of "at least as good". The interval is mean ± t(0.975, seeds - 1) x sd / sqrt(seeds); a
+    configuration is "better" or "worse" on a set only when the interval excludes 0, a "tie"
+    otherwise (the seeds cannot tell them apart).
+    """
+    import math
+
+    from scipy.stats import t
+
+    lines = []
+    for set_name, part in frame.groupby("set", sort=False):
+        ref = part[part["config"] == anchor]
+        if ref.empty:
+            continue
+        base = [float(v) for v in ref["wss95_by_seed"].iloc[0].split()]
+        for _, row in part[~part["config"].isin([anchor, "random order"])].iterrows():
+            vals = [float(v) for v in row["wss95_by_seed"].split()]
+            if len(vals) != len(base) or len(vals) < 2:
+                continue
+            diff = [a - b for a, b in zip(vals, base, strict=True)]
+            mean = statistics.mean(diff)
+            half = t.ppf(0.975, len(diff) - 1) * statistics.stdev(diff) / math.sqrt(len(diff))
+            verdict = "better" if mean - half > 0 else "worse" if mean + half < 0 else "tie"
+            lines.append(
+                f"{set_name:<28} {row['config']:<16} {mean:+.4f}  "
+                f"95 % interval [{mean - half:+.4f}, {mean + half:+.4f}]  {verdict}"
+            )
+    return lines
 
 
 def _print_row(row: dict) -> None:
@@ -167,6 +201,10 @@ def main() -> None:
             "\nstopping rule over every set, seed and replay: "
             + ", ".join(f"{k} {v}" for k, v in summarise_stopping(stopping_rows).items())
         )
+    anchors = [c for c in frame["config"].unique() if str(c).startswith("asreview-")]
+    if anchors:
+        print(f"\nWSS@95 minus {anchors[0]}'s on the same seed (paired):")
+        print("\n".join(paired_against(frame, anchors[0])))
     print(f"\nwrote {args.out / 'screening.csv'}")
 
 

@@ -131,3 +131,44 @@ def test_simulation_writes_one_full_ranking_per_seed(tmp_path):
     assert ranking["label_included"].sum() == 10
     summary = result.summary()
     assert {"wss95", "wss100", "recall_at_10pct", "recall_at_25pct", "atd"} <= set(summary)
+
+
+def test_batch_grows_with_the_records_screened_up_to_the_cap():
+    from slr.search.screen.model import MODELS
+
+    fast, capped = MODELS["svm-fast"], MODELS["svm-cap10"]
+    # svm-fast: query size 1, growth 5 % of the records screened (int(0.05 * n))
+    assert [fast.batch(n) for n in (2, 39, 40, 400)] == [1, 1, 2, 20]
+    # svm-cap10: the same growth, never more than 10 records between retrainings
+    assert [capped.batch(n) for n in (2, 40, 199, 200, 400, 4000)] == [1, 2, 9, 10, 10, 10]
+
+
+def test_gated_ensemble_falls_back_to_the_svm_without_held_out_includes():
+    from slr.search.screen.features import build_features
+    from slr.search.screen.model import MODELS
+
+    data = load_labelled_set(CUT)
+    X = build_features(data.records, MODELS["svm|nb"].features)
+    y = data.labels
+    rel, irr = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    # training rows in screening order: 5 includes and 45 excludes, the latest 10 all excludes,
+    # so the held-out tenth has one class and the gate keeps the SVM alone
+    train = np.concatenate([rel[:5], irr[:35], irr[35:45]])
+    pool = np.setdiff1d(np.arange(len(y)), train)
+    gated = MODELS["svm|nb"].scores(X[train], y[train], X[pool], seed=1)
+    alone = MODELS["svm-fast"].scores(X[train], y[train], X[pool], seed=1)
+    assert np.allclose(gated, alone)
+    # with includes in the held-out part the gate may average: scores stay one per pool record
+    train = np.concatenate([rel[:3], irr[:40], rel[3:5], irr[40:45]])
+    mixed = MODELS["svm|nb"].scores(X[train], y[train], X[pool], seed=1)
+    assert mixed.shape == (len(pool),) and np.isfinite(mixed).all()
+
+
+def test_warm_up_retrains_after_every_record_for_the_first_share_of_the_set():
+    from slr.search.screen.model import MODELS
+
+    warm = MODELS["svm-warm20"]
+    # svm-warm20: one record a batch while fewer than 20 % of the 1,000 records are screened,
+    # then svm-fast's 5 % growth (int(0.05 * 200) = 10)
+    assert [warm.batch(n, 1000) for n in (40, 199, 200, 400)] == [1, 1, 10, 20]
+    assert warm.batch(400) == 20  # without the set's size: no warm-up

@@ -88,7 +88,7 @@ def _reference_streams(predictions: Sequence[str], references: References) -> li
 )
 def chrf(predictions: Sequence[str], references: References) -> float:
     """Corpus-level chrF (sacrebleu defaults)."""
-    from sacrebleu.metrics import CHRF  # type: ignore[attr-defined]
+    from sacrebleu.metrics import CHRF  # type: ignore[attr-defined,unused-ignore]
 
     streams = _reference_streams(predictions, references)
     return float(CHRF().corpus_score(list(predictions), streams).score)
@@ -103,7 +103,7 @@ def chrf(predictions: Sequence[str], references: References) -> float:
 )
 def bleu(predictions: Sequence[str], references: References) -> float:
     """Corpus-level BLEU-4 (sacrebleu defaults)."""
-    from sacrebleu.metrics import BLEU  # type: ignore[attr-defined]
+    from sacrebleu.metrics import BLEU  # type: ignore[attr-defined,unused-ignore]
 
     streams = _reference_streams(predictions, references)
     return float(BLEU().corpus_score(list(predictions), streams).score)

@@ -104,7 +104,7 @@ def wordnet_reader() -> Any:
             "`apt-get install wordnet-base`"
         )
 
-    class _WordNet(WordNetCorpusReader):  # type: ignore[misc]  # nltk has no types
+    class _WordNet(WordNetCorpusReader):  # type: ignore[misc,unused-ignore]  # nltk has no types
         def map_wn(self, version: str = "wordnet") -> None:
             # NLTK maps synsets of other WordNet versions onto the loaded one through its
             # downloadable 'wordnet' corpus; we load 3.0 itself, so there is nothing to map.

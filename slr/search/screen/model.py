@@ -7,13 +7,15 @@ figures that chose it). Adding a configuration is one entry in :func:`_registry`
 
 * classifiers: ``svm`` (linear SVM, squared hinge), ``logistic`` (L2 logistic regression),
   ``nb`` (multinomial naive Bayes), and ``svm+nb`` / ``svm+logistic`` ensembles that average the
-  members' rank-normalised scores;
+  members' rank-normalised scores; ``svm|nb`` averages with naive Bayes only while the average
+  ranks the latest tenth of the labels better than the SVM alone (a held-out check per retrain);
 * balancing (``balance_ratio``, ASReview's dynamic resampling as sample weights): each relevant
   record weighs ``balance_ratio`` times as much, in total, as all irrelevant records together;
   ``None`` weighs every record the same;
 * query size: the model is retrained after every ``query_size`` records, or after
   ``query_growth`` x the records screened so far when that is larger (few retrains late, when a
-  new label barely moves the model);
+  new label barely moves the model); ``query_max`` caps the batch, ``query_warmup`` retrains after
+  every record until that share of the set is screened;
 * cold start: before two classes exist, records are ranked by cosine similarity to the records
   included so far (input order when there are none).
 """
@@ -32,7 +34,7 @@ from slr.search.screen.features import FeatureConfig
 if TYPE_CHECKING:
     import numpy as np
 
-Classifier = Literal["svm", "logistic", "nb", "svm+nb", "svm+logistic"]
+Classifier = Literal["svm", "logistic", "nb", "svm+nb", "svm+logistic", "svm|nb"]
 
 
 class ScreeningModel(BaseModel):
@@ -49,6 +51,15 @@ class ScreeningModel(BaseModel):
     balance_ratio: float | None = Field(default=9.8, gt=0)
     query_size: int = Field(default=1, ge=1)
     query_growth: float = Field(default=0.0, ge=0, lt=1)
+    query_warmup: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="retrain after every record until this share of the set is screened",
+    )
+    query_max: int | None = Field(
+        default=None, ge=1, description="the largest batch between retrainings (None: no cap)"
+    )
     retrain_on_include: bool = Field(
         default=False,
         description="end a batch early at an include: a new include moves the model most",
@@ -63,9 +74,12 @@ class ScreeningModel(BaseModel):
         default="similarity", description="ranking while only includes are known"
     )
 
-    def batch(self, n_screened: int) -> int:
-        """How many records to screen before the next retraining."""
-        return max(self.query_size, int(self.query_growth * n_screened))
+    def batch(self, n_screened: int, n_total: int = 0) -> int:
+        """How many records to screen before the next retraining (``n_total``: the set's size)."""
+        if n_screened < self.query_warmup * n_total:
+            return 1
+        grown = max(self.query_size, int(self.query_growth * n_screened))
+        return grown if self.query_max is None else min(grown, max(self.query_max, 1))
 
     def sample_weight(self, y: np.ndarray) -> np.ndarray | None:
         if self.balance_ratio is None:
@@ -79,6 +93,8 @@ class ScreeningModel(BaseModel):
     def scores(self, X_train, y: np.ndarray, X_pool, seed: int = 0) -> np.ndarray:
         """Relevance scores of the pool (higher: more likely relevant), trained on two classes."""
         X_train, y = self._with_pseudo_negatives(X_train, y, X_pool, seed)
+        if "|" in self.classifier:
+            return _gated_scores(self, X_train, y, X_pool, seed)
         members = self.classifier.split("+")
         if len(members) == 1:
             return _fit_score(members[0], self, X_train, y, X_pool, seed)
@@ -131,6 +147,38 @@ def _fit_score(kind: str, model: ScreeningModel, X, y, X_pool, seed: int) -> np.
     raise ConfigError(f"unknown classifier {kind!r}")  # pragma: no cover - Literal checked
 
 
+def _rank_mean(*scores: np.ndarray) -> np.ndarray:
+    import numpy as np
+    from scipy.stats import rankdata
+
+    return np.mean([rankdata(s) for s in scores], axis=0) / len(scores[0])
+
+
+def _gated_scores(model: ScreeningModel, X, y: np.ndarray, X_pool, seed: int) -> np.ndarray:
+    """``a|b``: the rank average of ``a`` and ``b`` only where it ranked the latest labels better.
+
+    The training rows come in the order they were screened; the latest tenth (at least 10) is held
+    out, both ``a`` alone and the rank average are trained on the rest and scored on it (area
+    under the ROC curve of its includes against its excludes). The ensemble is used when it wins
+    that check, ``a`` alone otherwise (and whenever the held-out part lacks a class).
+    """
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    first, second = model.classifier.split("|")
+    k = max(10, len(y) // 10)
+    fit, held = slice(0, len(y) - k), slice(len(y) - k, len(y))
+    use_both = False
+    if len(np.unique(y[fit])) == 2 and len(np.unique(y[held])) == 2:
+        a = _fit_score(first, model, X[fit], y[fit], X[held], seed)
+        b = _fit_score(second, model, X[fit], y[fit], X[held], seed)
+        use_both = roc_auc_score(y[held], _rank_mean(a, b)) > roc_auc_score(y[held], a)
+    a = _fit_score(first, model, X, y, X_pool, seed)
+    if not use_both:
+        return a
+    return _rank_mean(a, _fit_score(second, model, X, y, X_pool, seed))
+
+
 def cold_start_scores(X_included, X_pool) -> np.ndarray:
     """Cosine similarity of each pool record to the centroid of the included records."""
     import numpy as np
@@ -172,6 +220,21 @@ def _registry() -> dict[str, ScreeningModel]:
             query_growth=0.02,
         ),
         variant(
+            "svm-cap10",
+            "as svm-fast, at most 10 records between retrainings",
+            query_max=10,
+        ),
+        variant(
+            "svm-cap25",
+            "as svm-fast, at most 25 records between retrainings",
+            query_max=25,
+        ),
+        variant(
+            "svm-warm20",
+            "as svm-fast, retrained after every record until 20 % of the set is screened",
+            query_warmup=0.2,
+        ),
+        variant(
             "svm-eager",
             "as svm-fast, a batch ends at each include found (retrained at once)",
             retrain_on_include=True,
@@ -208,6 +271,12 @@ def _registry() -> dict[str, ScreeningModel]:
             name="svm-title",
             description="as svm-fast, the title counted twice in the text",
             features=FeatureConfig(keywords=False, title_repeat=2),
+            query_growth=0.05,
+        ),
+        ScreeningModel(
+            name="svm-mindf2",
+            description="as svm-fast, terms in only one record dropped (min_df 2)",
+            features=FeatureConfig(keywords=False, min_df=2),
             query_growth=0.05,
         ),
         ScreeningModel(
@@ -253,6 +322,12 @@ def _registry() -> dict[str, ScreeningModel]:
             "svm+nb",
             "as svm-fast, ranks averaged with naive Bayes (alpha 3.822) on the same features",
             classifier="svm+nb",
+        ),
+        variant(
+            "svm|nb",
+            "as svm-fast, ranks averaged with naive Bayes only while that ranks the latest "
+            "tenth of the labels better than the SVM alone",
+            classifier="svm|nb",
         ),
         variant(
             "svm+logistic",

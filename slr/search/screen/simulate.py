@@ -78,7 +78,7 @@ def screening_order(
         if stop_when_all_found and found == total_relevant:
             order.extend(int(i) for i in ranked)
             break
-        pick = ranked[: model.batch(len(order))]
+        pick = ranked[: model.batch(len(order), n)]
         if model.retrain_on_include and y[pick].any():
             pick = pick[: int(np.argmax(y[pick])) + 1]  # the reviewer's include ends the batch
         order.extend(int(i) for i in pick)

@@ -213,7 +213,7 @@ class Bibtex(SourceFormat):
         previous = logger.level
         logger.setLevel(logging.CRITICAL)
         try:
-            library = bibtexparser.parse_string(chunk, parse_stack=[])  # type: ignore[attr-defined]
+            library = bibtexparser.parse_string(chunk, parse_stack=[])  # type: ignore[attr-defined,unused-ignore]
         finally:
             logger.setLevel(previous)
         for block in library.blocks:
