@@ -29,7 +29,7 @@ def claims_section(review: Review, ctx: BuildContext) -> Section | None:
     from slr.reproduce.claims import load_no_claims
     from slr.reproduce.results.claim_view import checks_frame, claim_verdicts_frame
 
-    root = review.corpus.folder.parent
+    root = review.root
     claims = claim_verdicts_frame(root)
     if claims.empty:
         return None

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def review_statements_section(review: Review, ctx: BuildContext) -> Section | None:
     from slr.reproduce.review_claims import review_statements_frame
 
-    root = review.corpus.folder.parent
+    root = review.root
     if not (root / "corpus" / "review_claims.yaml").is_file():
         return None
     frame = review_statements_frame(root)
