@@ -90,9 +90,8 @@ def test_the_committed_files_load(tmp_path: Path):
 
 
 def test_criteria_yaml_loads_through_the_located_entry_point(tmp_path: Path):
-    """The entry point the screening code is to call for ``criteria.yaml`` (today its
-    ``Criteria.load`` reads the file with plain ``yaml.safe_load``): ``load_document`` with the
-    screening model refuses a duplicate key and names the line of an unknown key."""
+    """``criteria.yaml`` as the screening code reads it (``Criteria.load``, through
+    ``load_document``): a duplicate key refused, the line of an unknown key named."""
     from slr.search.screen import Criteria
     from slr.validation import load_document
 
@@ -107,13 +106,13 @@ def test_criteria_yaml_loads_through_the_located_entry_point(tmp_path: Path):
         text.replace("    kind: exclusion\n", "    kind: exclusion\n    kind: inclusion\n")
     )
     with pytest.raises(InputFormatError) as err:
-        load_document(path, Criteria, what="screening criteria")
+        Criteria.load(path)
     line = _line_of(path, "kind: exclusion") + 1  # the repeated key, on the line below
     assert f"criteria.yaml:{line}:" in str(err.value) and "duplicate key 'kind'" in str(err.value)
 
     path.write_text(text.replace("  - code: EX-NFS\n", "  - code: EX-NFS\n    colour: red\n"))
     with pytest.raises(ValidationError) as verr:
-        load_document(path, Criteria, what="screening criteria")
+        Criteria.load(path)
     assert [(p.message, p.line) for p in verr.value.problems] == [
         ("unknown key 'criteria.1.colour' in screening criteria", _line_of(path, "- code: EX-NFS"))
     ]

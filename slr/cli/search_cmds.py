@@ -90,13 +90,18 @@ def register(app: typer.Typer) -> None:
     def dedupe_cmd(
         records: list[Path] = typer.Argument(..., help="Records files (.jsonl) or exports."),
         clusters: Path = typer.Option(
-            ..., "--clusters", help="Write record_id,cluster_id (one row per record)."
+            ...,
+            "--clusters",
+            help="Write record_id,cluster_id,note: one row per input record, named by the "
+            "export's ids (BibTeX key, ID / record_id column, RIS ID) where it has them.",
         ),
         pairs: Path | None = typer.Option(
             None, "--pairs", help="Write every matched pair with its rule and scores."
         ),
         review: Path | None = typer.Option(
-            None, "--review", help="Write uncertain pairs to decide."
+            None,
+            "--review",
+            help="Write the uncertain pairs, least certain first, fields side by side.",
         ),
         decisions: Path | None = typer.Option(
             None,
@@ -105,10 +110,21 @@ def register(app: typer.Typer) -> None:
             "overrides the rules; a filled-in review file works.",
         ),
         works: Path | None = typer.Option(None, "--works", help="Write merged works (.jsonl)."),
+        no_model: bool = typer.Option(
+            False,
+            "--no-model",
+            help="Rules only: no Fellegi-Sunter model (its sure matches, its review ranking).",
+        ),
     ) -> None:
-        """Find duplicate records, cluster them and merge each cluster into one work."""
+        """Find duplicate records, cluster them and merge each cluster into one work.
+
+        Every input record gets a row in the clusters file; records that cannot be compared
+        (no title) are clusters of their own, with the reason in the note column.
+        """
         from slr.outputs import check_outputs
-        from slr.search.dedupe import dedupe, dedupe_report
+        from slr.search.dedupe import DedupeConfig, dedupe, dedupe_report
+        from slr.search.dedupe.inputs import read_dedupe_input
+        from slr.search.dedupe.naming import record_names
         from slr.search.progress import rich_progress
 
         check_outputs(
@@ -117,8 +133,15 @@ def register(app: typer.Typer) -> None:
         )
 
         with rich_progress() as progress:
-            recs = _records(records, progress)
-            result = dedupe(recs, decisions=decisions, progress=progress)
+            data = read_dedupe_input(records, progress)
+            naming = record_names(data.records)
+            result = dedupe(
+                data.records,
+                decisions=decisions,
+                progress=progress,
+                names=naming.names,
+                config=DedupeConfig(use_model=not no_model),
+            )
         result.write_clusters(clusters)
         if pairs:
             result.write_pairs(pairs)
@@ -135,6 +158,18 @@ def register(app: typer.Typer) -> None:
             + (f" (in {review})" if review else " (write them with --review)")
             + f"; {counts['decisions_applied']} decisions applied; wrote {clusters}",
         )
+        if counts["not_compared"]:
+            typer.echo(
+                f"{counts['not_compared']} records could not be compared (no title; "
+                f"{data.rejected} of them rejected by ingest): each is a cluster of its own, "
+                "the reason in the note column"
+            )
+        if naming.by_ids:
+            typer.echo(f"records named by their ids: {', '.join(naming.by_ids)}")
+        if naming.by_rows:
+            typer.echo(f"records named by file and row: {', '.join(naming.by_rows)}")
+        for note in naming.notes:
+            typer.echo(f"note: {note}")
 
     # ------------------------------------------------------------------------------- screen
     # the screen commands live in slr/cli/screen_cmds.py (which imports this module's helpers),

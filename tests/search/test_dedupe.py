@@ -129,7 +129,7 @@ def test_clusters_file_has_one_row_per_record(labelled_run, tmp_path):
     out = tmp_path / "clusters.csv"
     result.write_clusters(out)
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["record_id", "cluster_id"]
+    assert list(rows[0]) == ["record_id", "cluster_id", "note"]
     assert [r["record_id"] for r in rows] == [r.record_id for r in records]
     assert {r["cluster_id"] for r in rows} == {w.work_id for w in result.works}
 

@@ -1,135 +1,157 @@
-"""Clusters of matched records: connected components, split where a constraint would break."""
+"""Clusters of matched records: connected components, split where a constraint would break.
+
+Matched pairs are edges; a cannot-link (a pair with evidence of different works, or decided
+'not duplicate') must not end up in one cluster. Components without a cannot-link inside are
+clusters as they are (the common case, handled with arrays); a component holding one is
+rebuilt edge by edge, strongest first, skipping any edge that would join two records that must
+stay apart. A record whose best matches are tied between records that must stay apart (a cut
+title matching both 'X, Part 1' and 'X, Part 2') is ambiguous: those matches go to review.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable
 
-from slr.search.dedupe.matching import MatchKeys
-from slr.search.dedupe.models import PairResult
+import numpy as np
 
 
-class _UnionFind:
-    def __init__(self, items: Iterable[int]):
-        self.parent = {i: i for i in items}
+def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Component label (the smallest member's index) of each of n nodes, for edges (i, j)."""
+    parent = list(range(n))
 
-    def find(self, x: int) -> int:
-        parent = self.parent
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in zip(i.tolist(), j.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            if ra < rb:
+                parent[rb] = ra
+            else:
+                parent[ra] = rb
+    return np.array([find(x) for x in range(n)], dtype=np.int64)
+
+
+def cluster_records(
+    n: int,
+    edge_i: np.ndarray,
+    edge_j: np.ndarray,
+    strength: np.ndarray,
+    cannot_i: np.ndarray,
+    cannot_j: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Cluster label per record, and the edges left out: (edge index, x, y, reason kind)
+    where (x, y) is the cannot-link the edge would have broken (reason kind 0) or that makes
+    the edge ambiguous (1).
+
+    ``strength`` orders the edges (higher is a better match: decisions, shared identifiers,
+    then similarity); edges and cannot-links are index pairs into the n records.
+    """
+    comp = components(n, edge_i, edge_j)
+    inside = comp[cannot_i] == comp[cannot_j]
+    conflicted = np.unique(comp[cannot_i[inside]])
+    if progress is not None:
+        progress(0, max(len(conflicted), 1))
+    if len(conflicted) == 0:
+        return comp, []
+    cannot: dict[int, set[int]] = defaultdict(set)
+    for x, y in zip(cannot_i[inside].tolist(), cannot_j[inside].tolist(), strict=True):
+        cannot[x].add(y)
+        cannot[y].add(x)
+    in_conflict = np.isin(comp[edge_i], conflicted)
+    by_comp: dict[int, list[int]] = defaultdict(list)
+    for e in np.flatnonzero(in_conflict).tolist():
+        by_comp[int(comp[edge_i[e]])].append(e)
+    members: dict[int, list[int]] = defaultdict(list)
+    for x in np.flatnonzero(np.isin(comp, conflicted)).tolist():
+        members[int(comp[x])].append(x)
+    labels = comp.copy()
+    skipped: list[tuple[int, int, int, int]] = []
+    for done, c in enumerate(conflicted.tolist()):
+        if progress is not None and done % 100 == 0:
+            progress(done, len(conflicted))
+        _split(members[c], by_comp[c], edge_i, edge_j, strength, cannot, labels, skipped)
+    if progress is not None:
+        progress(len(conflicted), len(conflicted))
+    return labels, skipped
+
+
+def _split(
+    nodes: list[int],
+    edges: list[int],
+    edge_i: np.ndarray,
+    edge_j: np.ndarray,
+    strength: np.ndarray,
+    cannot: dict[int, set[int]],
+    labels: np.ndarray,
+    skipped: list[tuple[int, int, int, int]],
+) -> None:
+    """Rebuild one component edge by edge, strongest first, keeping cannot-links apart."""
+    ambiguous = _ambiguous_edges(edges, edge_i, edge_j, strength, cannot)
+    parent = {x: x for x in nodes}
+    group = {x: {x} for x in nodes}
+
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-
-def _edge_quality(p: PairResult | None) -> tuple[float, float, float, float]:
-    """How good a match is: decisions first, then closest year, rule, title and authors."""
-    if p is None:
-        return (9.0, 0.0, 0.0, 0.0)
-    year = -float(p.year_diff) if p.year_diff is not None else -0.5
-    return (_RULE_STRENGTH.get(p.rule, 1.0), year, round(p.title_sim, 3), p.author_sim or 0.0)
-
-
-_RULE_STRENGTH = {"decision": 4.0, "same-doi": 3.0, "same-arxiv-id": 2.5, "same-url+title": 2.0}
-
-
-def cluster_records(
-    n: int,
-    keys: list[MatchKeys],
-    edges: list[tuple[int, int, PairResult | None]],
-    cannot_link: dict[tuple[int, int], str],
-) -> tuple[list[list[int]], list[PairResult]]:
-    """Connected components of the match graph, split where they would break a constraint.
-
-    ``edges`` are (i, j, pair) with pair None for a decision 'duplicate' (a must-link, which
-    may join different DOIs: a person decided it). ``cannot_link`` maps (i, j) with i < j to
-    the reason the two records must stay apart.
-    """
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
-    for i, j, p in edges:
-        graph.add_edge(i, j, pair=p)
-    comp_of: dict[int, int] = {}
-    components = [sorted(c) for c in nx.connected_components(graph)]
-    for c, members in enumerate(components):
-        for i in members:
-            comp_of[i] = c
-    conflicted = {comp_of[i] for (i, j) in cannot_link if comp_of[i] == comp_of[j]}
-    cannot_adj: dict[int, set[int]] = defaultdict(set)
-    for i, j in cannot_link:
-        cannot_adj[i].add(j)
-        cannot_adj[j].add(i)
-    clusters: list[list[int]] = []
-    skipped: list[PairResult] = []
-    for c, members in enumerate(components):
-        if len(members) == 1:
-            clusters.append(members)
+    order = sorted(edges, key=lambda e: (-float(strength[e]), int(edge_i[e]), int(edge_j[e])))
+    for e in order:
+        if e in ambiguous:
+            x, y = ambiguous[e]
+            skipped.append((e, x, y, 1))
             continue
-        dois = {keys[i].doi for i in members if keys[i].doi}
-        if len(dois) <= 1 and c not in conflicted:
-            clusters.append(members)
+        ra, rb = find(int(edge_i[e])), find(int(edge_j[e]))
+        if ra == rb:
             continue
-        # constrained merge: strongest edges first; skip an edge that would join different
-        # DOIs or two records that must stay apart
-        sets = _UnionFind(members)
-        doi_of = {i: ({keys[i].doi} if keys[i].doi else set()) for i in members}
-        member_of = {i: {i} for i in members}
-        sub = graph.subgraph(members)
-        # Edges are added best first (see _edge_quality), so a preprint joins the conference
-        # paper of its year rather than the later journal extension. A record whose best
-        # matches are tied between records that must stay apart (a cut title matching both
-        # 'X, Part 1' and 'X, Part 2') is ambiguous: those matches go to review.
-        dropped: dict[tuple[int, int], str] = {}
-        for u in members:
-            nbrs = list(sub.neighbors(u))
-            if len(nbrs) < 2:
-                continue
-            quality = {x: _edge_quality(sub.edges[u, x].get("pair")) for x in nbrs}
-            top = max(quality.values())
-            tops = [x for x in nbrs if quality[x] == top]
-            clash = [(x, y) for x in tops for y in tops if x < y and y in cannot_adj.get(x, ())]
-            if clash:
-                x0, y0 = clash[0]
-                why = "matches records that are different works: " + cannot_link[(x0, y0)]
-                for x in tops:
-                    dropped[(min(u, x), max(u, x))] = why
-        sub_edges = []
-        for u, v, data in sub.edges(data=True):
-            p = data.get("pair")
-            reason = dropped.get((min(u, v), max(u, v)))
-            if p is not None and reason:
-                skipped.append(replace(p, label="maybe", note=reason))
-                continue
-            sub_edges.append((_edge_quality(p), min(u, v), max(u, v), p))
-        sub_edges.sort(key=lambda e: (tuple(-x for x in e[0]), e[1], e[2]))
-        for _strength, u, v, p in sub_edges:
-            ru, rv = sets.find(u), sets.find(v)
-            if ru == rv:
-                continue
-            du, dv = doi_of[ru], doi_of[rv]
-            conflict = ""
-            if p is not None and du and dv and not (du <= dv or dv <= du):
-                conflict = f"would join records with different DOIs ({', '.join(sorted(du | dv))})"
-            else:
-                small, big = sorted((member_of[ru], member_of[rv]), key=len)
-                for x in small:
-                    hit = cannot_adj.get(x, set()) & big
-                    if hit:
-                        y = min(hit)
-                        conflict = "would join " + cannot_link[(min(x, y), max(x, y))]
-                        break
-            if conflict:
-                if p is not None:
-                    skipped.append(replace(p, label="maybe", note=conflict))
-                continue
-            sets.parent[rv] = ru
-            doi_of[ru] |= doi_of[rv]
-            member_of[ru] |= member_of.pop(rv)
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in members:
-            groups[sets.find(i)].append(i)
-        clusters.extend(sorted(g) for g in groups.values())
-    clusters.sort(key=lambda c: c[0])
-    return clusters, skipped
+        small, big = sorted((group[ra], group[rb]), key=len)
+        hit = next(((x, y) for x in small for y in cannot.get(x, ()) if y in big), None)
+        if hit is not None:
+            skipped.append((e, hit[0], hit[1], 0))
+            continue
+        if len(group[ra]) < len(group[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        group[ra] |= group.pop(rb)
+    for grp in group.values():
+        label = min(grp)
+        for x in grp:
+            labels[x] = label
+
+
+def _ambiguous_edges(
+    edges: list[int],
+    edge_i: np.ndarray,
+    edge_j: np.ndarray,
+    strength: np.ndarray,
+    cannot: dict[int, set[int]],
+) -> dict[int, tuple[int, int]]:
+    """Edges of a record whose strongest links (tied) reach two records that cannot be one
+    work: which of them it belongs with is undecided, so none of those edges is followed."""
+    neighbours: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    for e in edges:
+        a, b, s = int(edge_i[e]), int(edge_j[e]), float(strength[e])
+        neighbours[a].append((s, b, e))
+        neighbours[b].append((s, a, e))
+    ambiguous: dict[int, tuple[int, int]] = {}
+    for nbrs in neighbours.values():
+        if len(nbrs) < 2:
+            continue
+        top = max(s for s, _, _ in nbrs)
+        tops = [(x, e) for s, x, e in nbrs if s == top]
+        for k, (x, _) in enumerate(tops):
+            clash = next((y for y, _ in tops[k + 1 :] if y in cannot.get(x, ())), None)
+            if clash is not None:
+                for _, e in tops:
+                    ambiguous[e] = (x, clash)
+                break
+    return ambiguous

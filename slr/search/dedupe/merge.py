@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from slr.search.dedupe.matching import MatchKeys
+from slr.search.dedupe.keys import MatchKeys
 from slr.search.dedupe.models import Work
 from slr.search.normalise import venue_table
 from slr.search.records import Record

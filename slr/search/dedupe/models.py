@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -45,6 +46,20 @@ class DedupeConfig(BaseModel):
     prefix_words: int = Field(
         default=4, description="title words in the prefix/suffix blocking keys"
     )
+    locator_title_floor: float = Field(
+        default=0.8,
+        description="title similarity below which even a full journal/volume/issue/pages "
+        "match is not taken for one article",
+    )
+    use_model: bool = Field(
+        default=True,
+        description="estimate a Fellegi-Sunter model (EM) of the pairs: it adds the matches "
+        "it is sure of and ranks the review file by its uncertainty",
+    )
+    model_duplicate: float = Field(
+        default=0.999, description="match probability for the model to merge a pair"
+    )
+    workers: int = Field(default=-1, description="threads of the string comparisons (-1: all)")
 
 
 @dataclass(frozen=True)
@@ -62,17 +77,26 @@ class PairResult:
     doi: str  # same | different | one-missing | missing
     note: str = ""
     decided_by: str = "rules"
+    probability: float | None = None  # the Fellegi-Sunter model's match probability
 
-    def as_row(self) -> dict[str, object]:
+    @property
+    def uncertainty(self) -> float:
+        """1 for a coin flip, 0 for a sure call (from the model, else from the title)."""
+        p = self.probability if self.probability is not None else self.title_sim
+        return 1.0 - abs(2.0 * p - 1.0)
+
+    def as_row(self, names: dict[str, str] | None = None) -> dict[str, object]:
+        name = names.get if names else None
         return {
-            "record_id_a": self.record_id_a,
-            "record_id_b": self.record_id_b,
+            "record_id_a": name(self.record_id_a, self.record_id_a) if name else self.record_id_a,
+            "record_id_b": name(self.record_id_b, self.record_id_b) if name else self.record_id_b,
             "label": self.label,
             "rule": self.rule,
+            "match_probability": "" if self.probability is None else round(self.probability, 4),
             "title_sim": round(self.title_sim, 3),
             "author_sim": "" if self.author_sim is None else round(self.author_sim, 3),
             "year_diff": "" if self.year_diff is None else self.year_diff,
-            "venue_sim": "" if self.venue_sim is None else round(self.venue_sim, 3),
+            "journal_sim": "" if self.venue_sim is None else round(self.venue_sim, 3),
             "doi": self.doi,
             "note": self.note,
             "decided_by": self.decided_by,
@@ -115,16 +139,31 @@ class DedupeResult:
 
     records: list[Record]
     cluster_of: dict[str, str]
-    works: list[Work]
+    merge: Callable[[], list[Work]]  # builds the merged works (on first use of .works)
     pairs: list[PairResult]
     review: list[PairResult]
     decisions_applied: int = 0
     candidates: int = 0
     config: DedupeConfig = field(default_factory=lambda: DedupeConfig())
+    # record_id -> why it could not be compared (it stays a cluster of its own)
+    alone: dict[str, str] = field(default_factory=dict)
+    # record_id -> the name the user's export gives it (see naming.py)
+    names: dict[str, str] = field(default_factory=dict)
+    model: object | None = None  # the estimated FellegiSunter model, when one was used
+
+    @cached_property
+    def works(self) -> list[Work]:
+        """One merged work per cluster (built when first asked for: merging a million
+        records takes a while, and `slr dedupe` without --works does not need it)."""
+        return self.merge()
+
+    @cached_property
+    def clusters(self) -> int:
+        return len(set(self.cluster_of.values()))
 
     @property
     def duplicates_removed(self) -> int:
-        return len(self.records) - len(self.works)
+        return len(self.records) - self.clusters
 
     @property
     def versions_linked(self) -> int:
@@ -133,51 +172,48 @@ class DedupeResult:
             len(w.preprint_ids) for w in self.works if len(w.preprint_ids) < len(w.record_ids)
         )
 
-    def clusters_rows(self) -> list[tuple[str, str]]:
-        return [(r.record_id, self.cluster_of[r.record_id]) for r in self.records]
+    def name(self, record_id: str) -> str:
+        return self.names.get(record_id, record_id)
+
+    def clusters_rows(self) -> list[tuple[str, str, str]]:
+        return [
+            (
+                self.name(r.record_id),
+                self.name(self.cluster_of[r.record_id]),
+                self.alone.get(r.record_id, ""),
+            )
+            for r in self.records
+        ]
 
     def write_clusters(self, path: str | Path) -> None:
-        """One row per input record: ``record_id,cluster_id``."""
-        _write_csv(path, ["record_id", "cluster_id"], self.clusters_rows())
+        """One row per input record: ``record_id,cluster_id,note``; ids as the export names
+        its records (the BibTeX key, the ID column), a note for a record that could not be
+        compared with the others (it is a cluster of its own)."""
+        _write_csv(path, ["record_id", "cluster_id", "note"], self.clusters_rows())
 
     def write_pairs(self, path: str | Path) -> None:
-        rows = [p.as_row() for p in self.pairs]
-        _write_dicts(
-            path, list(PairResult("", "", "distinct", "", 0, None, None, None, "").as_row()), rows
-        )
+        rows = [p.as_row(self.names) for p in self.pairs]
+        _write_dicts(path, list(_EMPTY_PAIR.as_row()), rows)
 
     def write_review(self, path: str | Path) -> None:
-        """Uncertain pairs with both titles and an empty ``decision`` column to fill in."""
+        """Uncertain pairs, the least certain first, with both records' fields side by side
+        and an empty ``decision`` column to fill in ('duplicate' / 'not duplicate')."""
         by_id = {r.record_id: r for r in self.records}
         rows = []
-        for p in self.review:
+        for rank, p in enumerate(self.review, start=1):
             a, b = by_id[p.record_id_a], by_id[p.record_id_b]
-            rows.append(
-                {
-                    **p.as_row(),
-                    "decision": "",
-                    "title_a": a.title,
-                    "title_b": b.title,
-                    "year_a": a.year or "",
-                    "year_b": b.year or "",
-                    "doi_a": a.doi or "",
-                    "doi_b": b.doi or "",
-                    "where_a": a.provenance.location(),
-                    "where_b": b.provenance.location(),
-                }
-            )
-        cols = [
-            *PairResult("", "", "distinct", "", 0, None, None, None, "").as_row(),
-            "decision",
-            "title_a",
-            "title_b",
-            "year_a",
-            "year_b",
-            "doi_a",
-            "doi_b",
-            "where_a",
-            "where_b",
-        ]
+            row: dict[str, object] = {
+                "rank": rank,
+                **p.as_row(self.names),
+                "uncertainty": round(p.uncertainty, 4),
+                "decision": "",
+            }
+            for side, rec in (("a", a), ("b", b)):
+                for col, value in _review_fields(rec).items():
+                    row[f"{col}_{side}"] = value
+            rows.append(row)
+        side_cols = [f"{c}_{s}" for c in _review_fields(None) for s in ("a", "b")]
+        cols = ["rank", *_EMPTY_PAIR.as_row(), "uncertainty", "decision", *side_cols]
         _write_dicts(path, cols, rows)
 
     def write_works(self, path: str | Path) -> None:
@@ -187,6 +223,28 @@ class DedupeResult:
             for w in self.works:
                 fh.write(w.model_dump_json(exclude_defaults=True) + "\n")
         tmp.replace(path)
+
+
+_EMPTY_PAIR = PairResult("", "", "distinct", "", 0, None, None, None, "")
+
+
+def _review_fields(rec: Record | None) -> dict[str, object]:
+    """The fields a person compares, in the order they read them."""
+    if rec is None:
+        return dict.fromkeys(
+            ("title", "authors", "year", "venue", "volume", "issue", "pages", "doi", "where")
+        )
+    return {
+        "title": rec.title,
+        "authors": "; ".join(rec.authors[:6]) + (" ..." if len(rec.authors) > 6 else ""),
+        "year": rec.year or "",
+        "venue": rec.venue or "",
+        "volume": rec.volume or "",
+        "issue": rec.number or "",
+        "pages": rec.pages or "",
+        "doi": rec.doi or "",
+        "where": rec.provenance.location(),
+    }
 
 
 def _write_csv(path: str | Path, header: list[str], rows: Iterable[Sequence[object]]) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from slr.errors import ConfigError, ValidationReport, display_path
+from slr.errors import ConfigError
 
 STAGES = ("title_abstract", "full_text")
 Stage = Literal["title_abstract", "full_text"]
@@ -92,22 +91,8 @@ class Criteria(BaseModel):
 
     @classmethod
     def load(cls, path: str | Path) -> Criteria:
-        path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as err:
-            raise ConfigError(f"{display_path(path)}: cannot read criteria ({err})") from err
-        try:
-            return cls.model_validate(data or {})
-        except ValidationError as err:
-            report = ValidationReport()
-            for e in err.errors():
-                loc = ".".join(str(x) for x in e["loc"])
-                report.add(
-                    path,
-                    f"{loc}: {e['msg']}",
-                    value=e.get("input"),
-                    fix="see slr/search/screen/criteria.py Criterion for the fields",
-                )
-            report.raise_if_any("screening criteria")
-            raise  # pragma: no cover
+        """The project's ``criteria.yaml`` through the located loader: duplicate keys refused,
+        every problem with its line, unknown fields refused."""
+        from slr.validation import load_document
+
+        return load_document(Path(path), cls, what="screening criteria")

@@ -131,7 +131,7 @@ def encode(texts: Sequence[str], *, cache: Path | None = None, batch_size: int =
     key = hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
     path = cache / f"minilm-{key}.npy" if cache is not None else None
     if path is not None and path.is_file():
-        return np.load(path)
+        return np.asarray(np.load(path))
     from slr.reproduce.encoder import embed, load_offline_encoder
 
     tokenizer, model = load_offline_encoder()

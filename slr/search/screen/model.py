@@ -22,13 +22,12 @@ figures that chose it). Adding a configuration is one entry in :func:`_registry`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from slr.errors import ConfigError
+from slr.registry import Registry
 from slr.search.screen.features import FeatureConfig
 
 if TYPE_CHECKING:
@@ -88,9 +87,9 @@ class ScreeningModel(BaseModel):
 
         n1, n0 = int(y.sum()), int((1 - y).sum())
         w = np.where(y == 1, 1.0, n1 / (self.balance_ratio * n0))
-        return w * (len(y) / w.sum())
+        return np.asarray(w * (len(y) / w.sum()))
 
-    def scores(self, X_train, y: np.ndarray, X_pool, seed: int = 0) -> np.ndarray:
+    def scores(self, X_train: Any, y: np.ndarray, X_pool: Any, seed: int = 0) -> np.ndarray:
         """Relevance scores of the pool (higher: more likely relevant), trained on two classes."""
         X_train, y = self._with_pseudo_negatives(X_train, y, X_pool, seed)
         if "|" in self.classifier:
@@ -102,9 +101,11 @@ class ScreeningModel(BaseModel):
         from scipy.stats import rankdata
 
         ranks = [rankdata(_fit_score(m, self, X_train, y, X_pool, seed)) for m in members]
-        return np.mean(ranks, axis=0) / len(ranks[0])
+        return np.asarray(np.mean(ranks, axis=0) / len(ranks[0]))
 
-    def _with_pseudo_negatives(self, X_train, y: np.ndarray, X_pool, seed: int):
+    def _with_pseudo_negatives(
+        self, X_train: Any, y: np.ndarray, X_pool: Any, seed: int
+    ) -> tuple[Any, np.ndarray]:
         """Random unscreened records added as irrelevant while few excludes are known."""
         short = min(self.pseudo_negatives - int((y == 0).sum()), X_pool.shape[0])
         if short <= 0:
@@ -118,20 +119,24 @@ class ScreeningModel(BaseModel):
         return X_fit, np.concatenate([y, np.zeros(short, dtype=y.dtype)])
 
 
-def _fit_score(kind: str, model: ScreeningModel, X, y, X_pool, seed: int) -> np.ndarray:
+def _fit_score(
+    kind: str, model: ScreeningModel, X: Any, y: np.ndarray, X_pool: Any, seed: int
+) -> np.ndarray:
+    import numpy as np
+
     weight = model.sample_weight(y)
     if kind == "svm":
         from sklearn.svm import LinearSVC
 
         svm = LinearSVC(C=model.C, loss="squared_hinge", random_state=seed)
         svm.fit(X, y, sample_weight=weight)
-        return svm.decision_function(X_pool)
+        return np.asarray(svm.decision_function(X_pool))
     if kind == "logistic":
         from sklearn.linear_model import LogisticRegression
 
         lr = LogisticRegression(C=model.C, solver="liblinear", random_state=seed)
         lr.fit(X, y, sample_weight=weight)
-        return lr.decision_function(X_pool)
+        return np.asarray(lr.decision_function(X_pool))
     if kind == "nb":
         from sklearn.naive_bayes import MultinomialNB
 
@@ -143,7 +148,7 @@ def _fit_score(kind: str, model: ScreeningModel, X, y, X_pool, seed: int) -> np.
         nb = MultinomialNB(alpha=model.nb_alpha)
         nb.fit(X, y, sample_weight=weight)
         log_p = nb.predict_log_proba(X_pool)
-        return log_p[:, 1] - log_p[:, 0]
+        return np.asarray(log_p[:, 1] - log_p[:, 0])
     raise ConfigError(f"unknown classifier {kind!r}")  # pragma: no cover - Literal checked
 
 
@@ -151,10 +156,12 @@ def _rank_mean(*scores: np.ndarray) -> np.ndarray:
     import numpy as np
     from scipy.stats import rankdata
 
-    return np.mean([rankdata(s) for s in scores], axis=0) / len(scores[0])
+    return np.asarray(np.mean([rankdata(s) for s in scores], axis=0) / len(scores[0]))
 
 
-def _gated_scores(model: ScreeningModel, X, y: np.ndarray, X_pool, seed: int) -> np.ndarray:
+def _gated_scores(
+    model: ScreeningModel, X: Any, y: np.ndarray, X_pool: Any, seed: int
+) -> np.ndarray:
     """``a|b``: the rank average of ``a`` and ``b`` only where it ranked the latest labels better.
 
     The training rows come in the order they were screened; the latest tenth (at least 10) is held
@@ -179,7 +186,7 @@ def _gated_scores(model: ScreeningModel, X, y: np.ndarray, X_pool, seed: int) ->
     return _rank_mean(a, _fit_score(second, model, X, y, X_pool, seed))
 
 
-def cold_start_scores(X_included, X_pool) -> np.ndarray:
+def cold_start_scores(X_included: Any, X_pool: Any) -> np.ndarray:
     """Cosine similarity of each pool record to the centroid of the included records."""
     import numpy as np
 
@@ -344,19 +351,17 @@ def _registry() -> dict[str, ScreeningModel]:
     return {m.name: m for m in entries}
 
 
-MODELS: Mapping[str, ScreeningModel] = MappingProxyType(_registry())  # read-only
+MODELS: Registry[ScreeningModel] = Registry(
+    "screening model", key=str.casefold, describe=lambda m: m.description
+)
+for _model in _registry().values():
+    MODELS.add(_model.name, _model)
 DEFAULT_MODEL = "svm-fast"
 
 
 def screening_model(name: str | ScreeningModel | None = None) -> ScreeningModel:
-    """A registered configuration by name (the default when None)."""
+    """A registered configuration by name (the default when None); an unknown name is a
+    ConfigError with the closest names (``slr.registry``)."""
     if isinstance(name, ScreeningModel):
         return name
-    key = DEFAULT_MODEL if name is None else name
-    if key not in MODELS:
-        import difflib
-
-        close = difflib.get_close_matches(key, list(MODELS), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ConfigError(f"unknown screening model {key!r}{hint}; known: {', '.join(MODELS)}")
-    return MODELS[key]
+    return MODELS.get(DEFAULT_MODEL if name is None else name)

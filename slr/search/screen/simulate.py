@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slr.errors import SlrError
 from slr.search.progress import ProgressCallback, report
@@ -28,14 +28,16 @@ if TYPE_CHECKING:
     from slr.search.screen.labelled import LabelledSet
 
 
-def asreview_priors(y: np.ndarray, seed: int, n_included: int = 1, n_excluded: int = 1) -> list:
+def asreview_priors(
+    y: np.ndarray, seed: int, n_included: int = 1, n_excluded: int = 1
+) -> list[int]:
     """Prior rows drawn as ASReview 3's simulate draws them (``--prior-seed seed``)."""
     import numpy as np
     from sklearn.utils import check_random_state
 
     included = np.flatnonzero(y == 1)
     excluded = np.flatnonzero(y == 0)
-    out = []
+    out: list[int] = []
     if n_included:
         out += [int(i) for i in check_random_state(seed).choice(included, n_included, False)]
     if n_excluded:
@@ -44,7 +46,7 @@ def asreview_priors(y: np.ndarray, seed: int, n_included: int = 1, n_excluded: i
 
 
 def screening_order(
-    X,
+    X: Any,
     y: np.ndarray,
     model: ScreeningModel,
     prior: Sequence[int],
@@ -201,7 +203,7 @@ def simulate_screening(
     seeds: Sequence[int] = (1, 2, 3, 4, 5),
     n_prior_included: int = 1,
     n_prior_excluded: int = 1,
-    features=None,
+    features: Any = None,
     progress: ProgressCallback | None = None,
 ) -> SimulationResult:
     """Simulate screening of a labelled set with ``model`` (the default when None), per seed."""

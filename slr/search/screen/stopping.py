@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slr.errors import ConfigError
 
@@ -162,7 +162,7 @@ def stopping_run(
     confidence: float = 0.95,
     dry_run: int = 100,
     min_share: float = 0.1,
-) -> dict:
+) -> dict[str, Any]:
     """Replay one review with the rule: prioritised order, then random draws until it says stop.
 
     Prioritised screening goes on until ``dry_run`` records in a row were irrelevant (and at least
@@ -217,7 +217,7 @@ def benchmark_stopping(
     target: float = 0.95,
     confidence: float = 0.95,
     replays: int = 20,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The rule replayed on every seed's order, ``replays`` random samples each: one row each."""
     import numpy as np
 
@@ -234,7 +234,7 @@ def benchmark_stopping(
     return rows
 
 
-def summarise_stopping(rows: list[dict]) -> dict:
+def summarise_stopping(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Share of replays that reached the target when the rule said stop, and the work saved."""
     import statistics
 
