@@ -78,8 +78,14 @@ def registry_problems(
                     report.add(path, f"claim '{c.id}', reading '{r.name}': {msgs}", line=line)
             if r.summary is not None:
                 _summary_problems(c, r, by_id, path, line, report)
-    if papers is None:
-        return
+    if papers is not None:
+        _coverage_problems(claims, none, papers, path, report)
+
+
+def _coverage_problems(
+    claims: list[Any], none: list[NoClaim], papers: set[str], path: Path, report: ValidationReport
+) -> None:
+    """Every paper of the selection has claims or a no_claims record, never both."""
     with_claims = {c.paper for c in claims}
     for rec in none:
         if rec.paper in with_claims:

@@ -127,6 +127,10 @@ class Claim(BaseModel):
             raise ValueError("a parsed value needs its unit")
         if self.setup_stated and self.kind == "efficiency" and self.quantity and not self.method:
             raise ValueError("setup_stated: true needs the method")
+        return self
+
+    @model_validator(mode="after")
+    def _status_and_readings(self) -> Claim:
         if self.status == "checked" and not self.checks:
             raise ValueError("status 'checked' needs checks: (verify, or spec:<name>)")
         if self.status == "cannot be checked here" and not self.because:

@@ -39,7 +39,7 @@ def petl_prefix_params(ctx: ApplyContext, attn_bn: int, mid_dim: int) -> int:
     layers = d.decoder_layers if d.is_encoder_decoder else d.encoder_layers
     head = d.hidden // d.heads
     emb = attn_bn * petl_submodules(ctx) * head
-    return emb + (head * mid_dim + mid_dim) + (mid_dim * layers * 2 * head + layers * 2 * head)
+    return int(emb + (head * mid_dim + mid_dim) + (mid_dim * layers * 2 * head + layers * 2 * head))
 
 
 def apply_petl_prefix(model: Any, ctx: ApplyContext, attn_bn: int, mid_dim: int) -> Any:

@@ -45,7 +45,7 @@ def floor_problem(metric: str, test: list[dict[str, Any]]) -> str | None:
 
 def _constant_reference(train: list[dict[str, Any]]) -> str:
     counts = Counter(e["target"] for e in train)
-    return counts.most_common(1)[0][0]
+    return str(counts.most_common(1)[0][0])
 
 
 def _label_floors(metric: str, train: list[dict[str, Any]], n: int) -> dict[str, list[Any]]:

@@ -59,7 +59,8 @@ def _labels(examples: list[dict[str, Any]]) -> np.ndarray:
 
 
 def _accuracy_stats(preds: Any, examples: list[dict[str, Any]]) -> Stats:
-    return (np.asarray(preds) == _labels(examples)).astype(float)[:, None]
+    out: Stats = (np.asarray(preds) == _labels(examples)).astype(float)[:, None]
+    return out
 
 
 def _f1_stats(preds: Any, examples: list[dict[str, Any]]) -> Stats:
@@ -75,7 +76,8 @@ def _mrr_stats(scores: Any, examples: list[dict[str, Any]]) -> Stats:
     m = np.asarray(scores, dtype=np.float64)
     gold = m[np.arange(m.shape[0]), np.arange(m.shape[0])]
     rank = (m >= gold[:, None]).sum(axis=1)
-    return (1.0 / rank)[:, None]
+    out: Stats = (1.0 / rank)[:, None]
+    return out
 
 
 def _texts(preds: Any) -> list[str]:
@@ -114,7 +116,8 @@ def _exact_item(p: str, r: str) -> float:
 
 
 def _sacrebleu_metric(name: str) -> Any:
-    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.metrics.bleu import BLEU
+    from sacrebleu.metrics.chrf import CHRF
 
     return CHRF() if name == "chrf" else BLEU()
 
