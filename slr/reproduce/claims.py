@@ -302,7 +302,7 @@ def _resolve(
 ) -> str | None:
     if text is None:
         return None
-    canon = vocab.resolve(text)
+    canon: str | None = vocab.resolve(text)
     if canon is None:
         msg, fix = vocab.unknown_message(text)
         report.add(path, f"{key}: {msg}", line=line, fix=fix)
