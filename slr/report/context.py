@@ -74,7 +74,11 @@ class BuildContext:
 SectionFn = Callable[["Review", BuildContext], Section | None]
 SECTIONS: Registry[SectionFn] = Registry(
     "report section",
-    discover=("slr.report.sections",),
+    discover=(
+        "slr.report.sections",
+        "slr.report.claims_section",
+        "slr.report.review_statements_section",
+    ),
     describe=lambda fn: (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "",
 )
 

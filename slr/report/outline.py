@@ -26,6 +26,8 @@ OUTLINE: tuple[SectionHeading, ...] = (
     SectionHeading("agreement", "Agreement between coding passes"),
     SectionHeading("search", "Search and screening (PRISMA 2020)"),
     SectionHeading("reproductions", "Reproductions"),
+    SectionHeading("claims", "Claims and verdicts"),
+    SectionHeading("review-statements", "The review's own statements"),
     SectionHeading("quality", "Data quality"),
 )
 

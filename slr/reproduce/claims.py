@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from slr.errors import ValidationReport
 from slr.paths import corpus_dir
+from slr.reproduce.claim_parts import Artifact, NoClaim, Reading, Status
 from slr.reproduce.runtime.building import Head
 from slr.validation import validate_item
 from slr.yamlio import load_yaml, pop_line, strip_lines
@@ -41,7 +42,7 @@ Quantity = Literal[
     "time_reduction_percent",
     "speedup",
 ]
-Unit = Literal["percent", "params", "x", "minutes", "score", "points"]
+Unit = Literal["percent", "params", "x", "minutes", "score", "points", "samples"]
 
 
 class StatedSetup(BaseModel):
@@ -94,13 +95,24 @@ class Claim(BaseModel):
     metric: str
     quantity: Quantity | None = None
     denominator: Literal["base", "total"] = "base"
+    base_copies: int = Field(
+        1, ge=1, description="the denominator counts this many full models (one per language)"
+    )
     reported: str = Field(description="the value exactly as the source words it")
     value: float | None = None
     value_high: float | None = None
     unit: Unit | None = None
     baseline: str | None = None
     where: str
-    quote: str = ""
+    quote: str = Field(min_length=1, description="the claim verbatim, from where it is stated")
+    setup_as_stated: str = Field(min_length=1, description="the set-up in the source's words")
+    status: Status
+    because: str = Field("", description="why it cannot be checked here")
+    checks: list[str] = Field(
+        default_factory=list, description="how it is checked: 'verify' or 'spec:<spec name>'"
+    )
+    readings: list[Reading] = Field(default_factory=list)
+    artifact: Artifact | None = None
     notes: str = ""
 
     @model_validator(mode="after")
@@ -116,6 +128,27 @@ class Claim(BaseModel):
         if self.setup_stated and self.kind == "efficiency" and self.quantity and not self.method:
             raise ValueError("setup_stated: true needs the method")
         return self
+
+    @model_validator(mode="after")
+    def _status_and_readings(self) -> Claim:
+        if self.status == "checked" and not self.checks:
+            raise ValueError("status 'checked' needs checks: (verify, or spec:<name>)")
+        if self.status == "cannot be checked here" and not self.because:
+            raise ValueError("status 'cannot be checked here' needs because: (why not)")
+        bad = [c for c in self.checks if c != "verify" and not c.startswith("spec:")]
+        if bad:
+            raise ValueError(f"checks {bad}: each is 'verify' or 'spec:<spec name>'")
+        if "verify" in self.checks and self.kind != "efficiency":
+            raise ValueError("'verify' checks efficiency claims; effectiveness claims: spec:<name>")
+        names = [r.name for r in self.readings]
+        if len(set(names)) != len(names):
+            raise ValueError(f"two readings with one name in {names}")
+        return self
+
+    def reading(self, reading: Reading) -> Claim:
+        """This claim as ``reading`` reads it (its fields replacing the claim's, validated)."""
+        data = {**self.model_dump(), **reading.fields, "readings": []}
+        return type(self).model_validate(data)
 
     @property
     def model(self) -> str | None:
@@ -157,11 +190,18 @@ def review_paper_ids(root: Path | None = None) -> set[str] | None:
 def load_claims(root: Path | None = None) -> list[Claim]:
     """Every claim of ``corpus/claims.yaml``, names resolved to canonical taxonomy terms."""
     path = claims_path(root).resolve()
-    return list(_load_cached(path, path.stat().st_mtime_ns))
+    return list(_load_cached(path, path.stat().st_mtime_ns)[0])
+
+
+def load_no_claims(root: Path | None = None) -> list[NoClaim]:
+    """The papers of ``corpus/claims.yaml``'s ``no_claims:``: no quantitative claim, and why."""
+    path = claims_path(root).resolve()
+    return list(_load_cached(path, path.stat().st_mtime_ns)[1])
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
+def _load_cached(path: Path, mtime: int) -> tuple[tuple[Claim, ...], tuple[NoClaim, ...]]:
+    from slr.reproduce.claim_checks import no_claim_records, registry_problems
     from slr.taxonomy import load_taxonomy
 
     root = path.parent.parent
@@ -176,6 +216,7 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
     papers = review_paper_ids(root)
     out: list[Claim] = []
     ids: dict[str, int | None] = {}
+    lines: dict[str, int | None] = {}
     for raw in doc["claims"]:
         if not isinstance(raw, dict):
             report.add(path, f"each claim must be a mapping, got {raw!r}")
@@ -186,14 +227,17 @@ def _load_cached(path: Path, mtime: int) -> tuple[Claim, ...]:
         claim = validate_item(Claim, data, report=report, file=path, line=line, what="claim")
         if claim is None:
             continue
+        lines[claim.id] = line
         _identity_problems(claim, ids, papers, path, line, report)
         ids[claim.id] = line
         claim = claim.model_copy(update=_canonical_names(claim, tax, path, line, report))
         if claim.hyperparameters and claim.method:
             _check_hyperparameters(claim, path, line, report)
         out.append(claim)
+    none = no_claim_records(doc.get("no_claims", []), path, report)
+    registry_problems(out, none, lines, papers, path, report)
     report.raise_if_any("corpus/claims.yaml")
-    return tuple(out)
+    return tuple(out), tuple(none)
 
 
 def _identity_problems(
@@ -258,7 +302,7 @@ def _resolve(
 ) -> str | None:
     if text is None:
         return None
-    canon = vocab.resolve(text)
+    canon: str | None = vocab.resolve(text)
     if canon is None:
         msg, fix = vocab.unknown_message(text)
         report.add(path, f"{key}: {msg}", line=line, fix=fix)

@@ -65,7 +65,8 @@ def _numel(p: Any) -> int:
     return n
 
 
-def _is_head(name: str, head_modules: Iterable[str]) -> bool:
+def is_head(name: str, head_modules: Iterable[str]) -> bool:
+    """Is parameter ``name`` part of a task head (or peft's copy of one)?"""
     if "modules_to_save" in name:
         return True
     parts = name.split(".")
@@ -84,7 +85,7 @@ def count_model(model: Any, head_modules: Iterable[str] = ()) -> tuple[int, int,
         total += n
         if p.requires_grad:
             trainable += n
-            if _is_head(name, heads):
+            if is_head(name, heads):
                 head += n
     return total, trainable, head
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -120,52 +121,73 @@ class _Generator:
         }
 
     def variant(self, base: dict[str, Any]) -> dict[str, Any]:
-        rng = self.rng
+        """A duplicate of ``base`` with one kind of difference real exports show."""
         v = dict(base)
         v["authors"] = list(base["authors"])
-        kind = rng.choice(["case", "cut", "no-doi", "authors", "venue", "typo", "arxiv", "punct"])
-        title = str(base["title"])
-        if kind == "case":
-            v["title"] = title.lower() if rng.random() < 0.5 else title.upper()
-        elif kind == "cut" and len(title) >= 80:
-            cut = title[: int(len(title) * rng.uniform(0.7, 0.9))].rsplit(" ", 1)[0]
-            v["title"], v["title_truncated"] = cut, True
-            v["authors"] = v["authors"][:3]
-            v["authors_truncated"] = len(base["authors"]) > 3
-        elif kind == "no-doi":
-            v["doi"] = None
-        elif kind == "authors":
-            a = v["authors"]
-            if len(a) >= 2:
-                a[0], a[1] = a[1], a[0]
-            a[0] = (
-                a[0].translate(_PLAIN)
-                if a[0] != a[0].translate(_PLAIN)
-                else (a[0].translate(_ACCENT))
-            )
-        elif kind == "venue":
-            for _name, _kind, spellings in self.venues:
-                if base["venue"] == _name and len(spellings) > 1:
-                    v["venue"] = rng.choice(spellings[1:])
-        elif kind == "typo":
-            ws = title.split(" ")
-            long_words = [i for i, w in enumerate(ws) if len(w) >= 7]
-            if long_words:
-                i = rng.choice(long_words)
-                w = ws[i]
-                k = rng.randrange(1, len(w) - 2)
-                ws[i] = w[:k] + w[k + 1] + w[k] + w[k + 2 :]
-                v["title"] = " ".join(ws)
-        elif kind == "arxiv":
-            v.update(
-                doi=None,
-                venue="arXiv preprint",
-                entry_type="misc",
-                year=int(base["year"]) - rng.choice([0, 1]),
-            )
-        elif kind == "punct":
-            v["title"] = title.replace(": ", " - ").replace("-", " ")
+        kind = self.rng.choice(list(_VARIANTS))
+        _VARIANTS[kind](self, base, v, str(base["title"]))
         return v
+
+    def _case(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        v["title"] = title.lower() if self.rng.random() < 0.5 else title.upper()
+
+    def _cut(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        if len(title) < 80:
+            return
+        cut = title[: int(len(title) * self.rng.uniform(0.7, 0.9))].rsplit(" ", 1)[0]
+        v["title"], v["title_truncated"] = cut, True
+        v["authors"] = v["authors"][:3]
+        v["authors_truncated"] = len(base["authors"]) > 3
+
+    def _no_doi(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        v["doi"] = None
+
+    def _authors(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        a = v["authors"]
+        if len(a) >= 2:
+            a[0], a[1] = a[1], a[0]
+        plain = a[0].translate(_PLAIN)
+        a[0] = plain if a[0] != plain else a[0].translate(_ACCENT)
+
+    def _venue(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        for _name, _kind, spellings in self.venues:
+            if base["venue"] == _name and len(spellings) > 1:
+                v["venue"] = self.rng.choice(spellings[1:])
+
+    def _typo(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        ws = title.split(" ")
+        long_words = [i for i, w in enumerate(ws) if len(w) >= 7]
+        if not long_words:
+            return
+        i = self.rng.choice(long_words)
+        w = ws[i]
+        k = self.rng.randrange(1, len(w) - 2)
+        ws[i] = w[:k] + w[k + 1] + w[k] + w[k + 2 :]
+        v["title"] = " ".join(ws)
+
+    def _arxiv(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        v.update(
+            doi=None,
+            venue="arXiv preprint",
+            entry_type="misc",
+            year=int(base["year"]) - self.rng.choice([0, 1]),
+        )
+
+    def _punct(self, base: dict[str, Any], v: dict[str, Any], title: str) -> None:
+        v["title"] = title.replace(": ", " - ").replace("-", " ")
+
+
+# the kinds of difference, in the order the generator draws from (seeded: keep it)
+_VARIANTS: dict[str, Callable[[_Generator, dict[str, Any], dict[str, Any], str], None]] = {
+    "case": _Generator._case,
+    "cut": _Generator._cut,
+    "no-doi": _Generator._no_doi,
+    "authors": _Generator._authors,
+    "venue": _Generator._venue,
+    "typo": _Generator._typo,
+    "arxiv": _Generator._arxiv,
+    "punct": _Generator._punct,
+}
 
 
 def generate_records(

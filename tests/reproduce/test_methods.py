@@ -317,3 +317,20 @@ def test_one_generic_peft_class_builds_each_config():
         assert cfg.peft_kwargs(model, ctx) == kwargs, name
     qlora = method_config("QLoRA", bits=8)
     assert "bits" not in qlora.peft_kwargs(model, ctx)  # ours only: quantization settings
+
+
+def test_petl_prefix_counts_what_p31s_module_builds_and_refuses_real_weights():
+    """P31's artifact prefix (petl/petl_factory.py:46-99): head-size prefixes shared by heads."""
+    from slr.reproduce.methods.base import context_for
+    from slr.reproduce.methods.petl_prefix import petl_prefix_params
+
+    spec = architecture("CodeBERT")
+    cfg = method_config("Prefix Tuning", num_virtual_tokens=16, implementation="petl", mid_dim=400)
+    meta = build_model(spec, device="meta")
+    ctx = context_for(meta)
+    _, trainable, _ = count_model(apply_method(meta, cfg))
+    # 16 x 64 + (64 x 400 + 400) + (400 x 12*2*64 + 12*2*64) = 642,960 (calc/p31_params.py)
+    assert trainable == petl_prefix_params(ctx, 16, 400) == 642_960
+    tiny = build_model(spec, device="cpu", tiny=True, seed=0)
+    with pytest.raises(MethodNotApplicable, match="parameter counting only"):
+        apply_method(tiny, cfg)

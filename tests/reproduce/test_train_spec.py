@@ -232,3 +232,23 @@ def test_junk_bytes_raise_only_slr_errors(tmp_path, junk):
     path.write_bytes(junk)
     with contextlib.suppress(SlrError):
         load_spec(path)
+
+
+def test_a_check_whose_floors_cannot_be_computed_is_refused_before_training(tmp_path):
+    """CodeBLEU has no per-item statistics here, so neither the paired bootstrap nor its floors
+    (constant output, copy of the input) can be scored: the check is refused in preflight."""
+    from slr.reproduce.specs import load_spec
+    from slr.reproduce.train.preflight import preflight
+
+    task = S.summarization_task().replace("[codexglue_bleu, rouge_l, chrf]", "[codebleu, chrf]")
+    text = S.spec_text(
+        "{architecture: CodeT5-small, tiny: true}",
+        task,
+        "  - {name: full, method: Full Fine-Tuning}\n  - {name: lora, method: LoRA}\n",
+        checks="checks:\n  - {claim: X, arm: lora, baseline: full, metric: codebleu, "
+        "relation: not_worse, tolerance: 2, note: 'claim source: test'}\n",
+    )
+    with pytest.raises(ValidationError) as err:
+        preflight(load_spec(S.write(tmp_path, "floors", text)))
+    assert "check 'X' on summarize:codebleu is refused" in str(err.value)
+    assert "no per-item statistics" in str(err.value)

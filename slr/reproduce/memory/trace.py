@@ -41,7 +41,8 @@ def _fused_sdpa_fn() -> Any:
              is_causal: bool = False, scale: Any = None, enable_gqa: bool = False) -> Any:  # fmt: skip
         if isinstance(attn_mask, torch.Tensor) and attn_mask.requires_grad:
             attn_mask = attn_mask.detach()
-        return FusedSDPA.apply(q, k, v, attn_mask if isinstance(attn_mask, torch.Tensor) else None)
+        mask = attn_mask if isinstance(attn_mask, torch.Tensor) else None
+        return FusedSDPA.apply(q, k, v, mask)  # type: ignore[no-untyped-call]  # torch leaves apply untyped
 
     return sdpa
 

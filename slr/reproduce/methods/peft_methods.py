@@ -313,9 +313,23 @@ class PrefixTuningConfig(PeftMethod):
     prompt_learning: ClassVar[bool] = True
     requires_past_key_values: ClassVar[bool] = True
     omit_if_none: ClassVar[frozenset[str]] = frozenset({"encoder_hidden_size"})
+    local_fields: ClassVar[frozenset[str]] = frozenset({"implementation", "mid_dim"})
     num_virtual_tokens: int = Field(default=20, ge=1)
     prefix_projection: bool = False
     encoder_hidden_size: int | None = None
+    implementation: Literal["peft", "petl"] = Field(
+        "peft",
+        description="peft's PrefixTuning, or the petl prefix of He et al. 2022 (P31's artifact: "
+        "head-size prefixes shared over heads; counting only, see methods/petl_prefix.py)",
+    )
+    mid_dim: int = Field(default=512, ge=1, description="petl only: the MLP's hidden size")
+
+    def apply(self, model: Any, ctx: ApplyContext) -> Any:
+        if self.implementation == "petl":
+            from slr.reproduce.methods.petl_prefix import apply_petl_prefix
+
+            return apply_petl_prefix(model, ctx, self.num_virtual_tokens, self.mid_dim)
+        return super().apply(model, ctx)
 
 
 @register_method

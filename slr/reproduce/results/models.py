@@ -22,7 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 SCHEMA = 2
 EfficiencyVerdictValue = Literal["holds", "does not hold", "cannot be checked"]
-CheckVerdictValue = Literal["supported", "not supported", "inconclusive at this scale"]
+CheckVerdictValue = Literal[
+    "supported", "not supported", "inconclusive at this scale", "uninformative at this scale"
+]
 
 
 class _Record(BaseModel):
@@ -248,20 +250,25 @@ class ArmResult(_Record):
     examples: dict[str, list[Example]]
 
 
-class Judgement(_Record):
-    """Arm vs baseline over the seeds (:func:`slr.reproduce.train.verdict.judge`)."""
+class FloorResult(_Record):
+    """One floor of a check (:mod:`slr.reproduce.train.floors`): its score on the same test items
+    and the 95 % interval of baseline - floor; ``beaten``: its lower end exceeds the tolerance."""
 
-    verdict: CheckVerdictValue
-    reason: str
-    n: int
-    diff_mean: float | None
-    diff_std: float | None
-    ci_low: float | None
-    ci_high: float | None
+    name: str
+    mean: float
+    margin_low: float
+    margin_high: float
+    beaten: bool
 
 
 class CheckResult(_Record):
-    """One check of a claim: the check as specified, both arms' figures, and the judgement."""
+    """One check of a claim: the check as specified, both arms' figures, and the judgement.
+
+    The interval (``ci_low``, ``ci_high``) is the paired bootstrap over test items combined
+    with the seeds; ``p_supported`` / ``p_not_supported`` are the one-sided bootstrap p-values and
+    their ``_holm`` values the ones corrected over the ``holm_family`` tests of the claim in this
+    run (a composite counts once). ``floors`` are the trivial outputs the baseline must beat.
+    """
 
     claim: str
     statement: str
@@ -289,6 +296,45 @@ class CheckResult(_Record):
     diff_std: float | None
     ci_low: float | None
     ci_high: float | None
+    # issue 12 (absent, None, in results judged before it: a t-interval over seeds, no floors)
+    n_items: int | None = None
+    interval: str | None = None
+    p_supported: float | None = None
+    p_not_supported: float | None = None
+    p_supported_holm: float | None = None
+    p_not_supported_holm: float | None = None
+    holm_family: int | None = None
+    floors: list[FloorResult] | None = None
+    informative: bool | None = None
+    composite: str | None = None
+    constant_output: str | None = None
+
+    omit_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"n_items", "interval", "p_supported", "p_not_supported", "p_supported_holm",
+         "p_not_supported_holm", "holm_family", "floors", "informative", "composite",
+         "constant_output"}
+    )  # fmt: skip
+
+    @property
+    def judged_with_floors(self) -> bool:
+        """Judged by issue 12's rules (floors on the same items, paired bootstrap, Holm)."""
+        return self.floors is not None
+
+
+class CompositeResult(_Record):
+    """A composite statement of a claim ("X beats each of the others"): every part at once."""
+
+    name: str
+    claim: str
+    statement: str
+    checks: list[int] = Field(description="indices of its parts in TrainResult.checks")
+    verdict: CheckVerdictValue
+    reason: str
+    p_supported: float | None = None
+    p_not_supported: float | None = None
+    p_supported_holm: float | None = None
+    p_not_supported_holm: float | None = None
+    holm_family: int | None = None
 
 
 class TrainResult(_Result):
@@ -300,7 +346,10 @@ class TrainResult(_Result):
     seeds: list[int]
     arms: list[ArmResult]
     checks: list[CheckResult]
+    composites: list[CompositeResult] | None = None
     wall_seconds: float
+
+    omit_when_none: ClassVar[frozenset[str]] = frozenset({"composites"})
 
     def arm(self, name: str) -> ArmResult:
         return next(a for a in self.arms if a.name == name)
@@ -312,8 +361,24 @@ Result = Annotated[MeasureResult | TrainResult, Field(discriminator="kind")]
 # --- efficiency verdicts ------------------------------------------------------------------------
 
 
+class ReadingVerdict(_Record):
+    """The verdict of one reading of an efficiency claim (:mod:`slr.reproduce.verdicts.readings`)."""
+
+    name: str
+    says: str = ""
+    verdict: EfficiencyVerdictValue
+    reason: str
+    predicted: int | float | None = None
+    decides: bool = False
+
+
 class EfficiencyVerdict(_Record):
-    """The verdict on one efficiency claim: claim vs exact count, analytical model or run."""
+    """The verdict on one efficiency claim: claim vs exact count, analytical model or run.
+
+    With readings, ``verdict`` is "holds" when some reading holds (``deciding_reading`` names
+    the first), "does not hold" only when every checkable reading fails, else "cannot be
+    checked"; ``readings`` has each reading's own verdict ("as encoded" is the claim's fields).
+    """
 
     claim: str
     paper: str
@@ -337,6 +402,8 @@ class EfficiencyVerdict(_Record):
     indicative: str | None = None
     assumptions: list[str] = Field(default_factory=list)
     notes: str = ""
+    readings: list[ReadingVerdict] = Field(default_factory=list)
+    deciding_reading: str | None = None
     spec_hash: str | None = None
 
 

@@ -210,7 +210,7 @@ def model_class(spec: ArchitectureSpec, head: str = "base") -> type:
     cls = getattr(transformers, name, None)
     if cls is None:
         raise ConfigError(f"transformers has no class {name} for {spec.name}")
-    return cls
+    return cls  # type: ignore[no-any-return]  # getattr on the transformers module
 
 
 def peft_task_type(cls: type) -> str:

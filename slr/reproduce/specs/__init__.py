@@ -24,6 +24,7 @@ from slr.reproduce.specs.measure import MeasureSpec
 from slr.reproduce.specs.train import (
     ArmSpec,
     CheckSpec,
+    CompositeSpec,
     DataSpec,
     ModelSpec,
     TaskSpec,
@@ -37,6 +38,7 @@ ReproductionSpec = Annotated[MeasureSpec | TrainSpec, Field(discriminator="kind"
 __all__ = [
     "ArmSpec",
     "CheckSpec",
+    "CompositeSpec",
     "DataSpec",
     "LoadedSpec",
     "MeasureSpec",

@@ -63,6 +63,40 @@ def train_problems(loaded: LoadedSpec, report: ValidationReport) -> None:
         )
     for i, check in enumerate(spec.checks):
         _check_problems(loaded, spec, i, check, report)
+    _composite_problems(loaded, spec, report)
+
+
+def _composite_problems(loaded: LoadedSpec, spec: TrainSpec, report: ValidationReport) -> None:
+    """Composites are declared once, used by two or more checks, all of one claim."""
+    names = [c.name for c in spec.composites]
+    for i, name in enumerate(names):
+        parts = [c for c in spec.checks if c.composite == name]
+        if names.index(name) != i:
+            report.add(
+                loaded.path, f"two composites named '{name}'", line=loaded.line_of("composites", i)
+            )
+        elif len(parts) < 2:
+            report.add(
+                loaded.path,
+                f"composite '{name}' has {len(parts)} check(s)",
+                line=loaded.line_of("composites", i),
+                fix="name it in the composite: of two or more checks",
+            )
+        elif len({c.claim for c in parts}) > 1:
+            report.add(
+                loaded.path,
+                f"composite '{name}' mixes claims {sorted({c.claim for c in parts})}",
+                line=loaded.line_of("composites", i),
+                fix="a composite tests one statement of one claim",
+            )
+    for i, check in enumerate(spec.checks):
+        if check.composite is not None and check.composite not in names:
+            report.add(
+                loaded.path,
+                f"check names unknown composite '{check.composite}'",
+                line=loaded.line_of("checks", i, "composite"),
+                fix=f"declare it under composites: ({', '.join(names) or 'none declared'})",
+            )
 
 
 def _arm_problems(

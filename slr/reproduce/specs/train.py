@@ -175,6 +175,11 @@ class ArmSpec(Strict):
     multitask: bool = Field(
         False, description="one model (adapter) shared over all its tasks, mixed batches"
     )
+    head: Literal["trained", "frozen"] = Field(
+        "trained",
+        description="the task head (classification) trained with the method, or kept frozen "
+        "at its initialisation (as some papers' artifacts do)",
+    )
 
     @model_validator(mode="after")
     def _training_keys(self) -> ArmSpec:
@@ -207,7 +212,18 @@ class CheckSpec(Strict):
     max_trainable_percent: float | None = Field(
         None, gt=0, description="the arm must train fewer parameters (% of base, head excluded)"
     )
+    composite: str | None = Field(
+        None, description="name of the composite statement (composites:) this check is part of"
+    )
     note: str = ""
+
+
+class CompositeSpec(Strict):
+    """A statement tested as one: every check naming it in ``composite:`` must hold together
+    ("(IA)3 beats each of the other methods"); its checks test one claim."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+    statement: str
 
 
 class TrainSpec(Strict):
@@ -225,6 +241,7 @@ class TrainSpec(Strict):
     training: TrainingLoop
     seeds: list[int] = Field(min_length=1)
     checks: list[CheckSpec] = Field(default_factory=list)
+    composites: list[CompositeSpec] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list, description="for selecting specs (gpu, ...)")
     notes: str = ""
 

@@ -142,7 +142,7 @@ class CheckpointStore:
                 f"{self.path} was written with {state.get('world')} processes, now {self.world}; "
                 "resume with the same number of processes or run with --fresh"
             )
-        return state
+        return dict(state)
 
     def restore(
         self, state: dict[str, Any], *, model: Any, optimizer: Any, scheduler: Any, scaler: Any

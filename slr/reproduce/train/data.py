@@ -253,4 +253,4 @@ def steps_for(training: Any, n_examples: int) -> int:
 
     if training.max_steps is not None:
         return int(training.max_steps)
-    return max(1, math.ceil(training.epochs * n_examples / training.batch_size))
+    return max(1, int(math.ceil(training.epochs * n_examples / training.batch_size)))

@@ -168,11 +168,14 @@ def evaluate_task(
     tokenizer: Any,
     training: TrainingLoop,
     device: Any,
-) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """``{metric: value}`` of one task's test split, and a few predictions to look at."""
+    item_metrics: Sequence[str] = (),
+) -> tuple[dict[str, float], list[dict[str, Any]], dict[str, list[list[float]]]]:
+    """``{metric: value}`` of one task's test split, a few predictions to look at, and the
+    per-item statistics (:mod:`~slr.reproduce.train.itemstats`) of ``item_metrics``."""
     import torch
 
     from slr.evaluate.metrics import get_metric
+    from slr.reproduce.train.itemstats import item_statistic
 
     examples = task.splits["test"]
     pad = tokenizer.pad_token_id
@@ -199,6 +202,7 @@ def evaluate_task(
         name: metric_value(get_metric(name), task=task, preds=preds, examples=examples)
         for name in task.spec.metrics
     }
+    stats = {m: item_statistic(m).stats(preds, examples).tolist() for m in item_metrics}
     shown: list[dict[str, Any]] = []
     if task.kind == "generation":
         shown = [
@@ -210,4 +214,4 @@ def evaluate_task(
             }
             for e, p in list(zip(examples, preds, strict=True))[:3]
         ]
-    return values, shown
+    return values, shown, stats

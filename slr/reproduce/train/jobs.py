@@ -21,6 +21,8 @@ from slr.reproduce.options import RunOptions
 from slr.reproduce.specs import TaskSpec
 from slr.reproduce.train.preflight import ArmPlan, Preflight, group_key
 
+EVALUATION_VERSION = 2  # 2: per-item statistics of the checked metrics are kept
+
 
 @dataclass
 class Job:
@@ -46,6 +48,15 @@ def plan_jobs(pf: Preflight, seeds: list[int], arms: list[str] | None) -> list[J
             for group in plan.groups:
                 jobs.append(Job(plan, group, seed))
     return jobs
+
+
+def freeze_head(model: Any) -> None:
+    """Freeze the task head of a model a method was applied to (peft's modules_to_save too)."""
+    from slr.reproduce.counting import is_head
+
+    for name, p in model.named_parameters():
+        if is_head(name, model.slr_head_modules):
+            p.requires_grad_(False)
 
 
 def default_workdir() -> Path:
@@ -109,8 +120,17 @@ class Session:
             "multitask_spec": len(self.spec.tasks) > 1,
             "versions": {p: metadata.version(p) for p in ("torch", "transformers", "peft")},
             "world": self.accelerator.num_processes,
+            "evaluation": EVALUATION_VERSION,
+            "item_metrics": {t.key: self.item_metrics(t.key) for t in job.tasks},
         }
         return spec_hash(payload)
+
+    def item_metrics(self, task_key: str) -> list[str]:
+        """The metrics of ``task_key`` that checks compare (their per-item statistics are kept)."""
+        from slr.reproduce.specs import split_metric_key
+
+        keys = [split_metric_key(c.metric, self.spec) for c in self.spec.checks]
+        return sorted({m for t, m in keys if t == task_key})
 
     def _reuse(self, job: Job, fingerprint: str) -> dict[str, Any] | None:
         """The finished job's result, when its fingerprint matches (``fresh`` drops it first)."""
@@ -143,7 +163,10 @@ class Session:
             model.config.use_cache = False
         if cfg.requires_cuda:
             model = model.to(self.accelerator.device)
-        return apply_method(model, cfg), cfg
+        out = apply_method(model, cfg)
+        if job.plan.arm.head == "frozen":
+            freeze_head(out)
+        return out, cfg
 
     def _oom_handler(self, job: Job, cfg: Any) -> Callable[..., Exception]:
         from slr.reproduce.runtime.oom import loop_advice, oom_error
@@ -210,7 +233,9 @@ class Session:
             on_step=progress.step,
             on_oom=on_oom,
         )
-        metrics, shown, eval_seconds = self._evaluate(job, model, encoder, tagged, on_oom)
+        metrics, shown, item_stats, eval_seconds = self._evaluate(
+            job.label, job.tasks, model, job.plan.head[job.group].kind, training, tagged, on_oom
+        )
         result = {
             "arm": job.plan.arm.name,
             "group": job.group,
@@ -226,6 +251,7 @@ class Session:
             "resumed_from_step": outcome.resumed_from,
             "train_examples": len(items),
             "examples": shown,
+            "item_stats": item_stats,
         }
         if acc.is_main_process:
             atomic_write_json(self.folder(job) / "result.json", result, indent=1)
@@ -237,34 +263,114 @@ class Session:
         return result
 
     def _evaluate(
-        self, job: Job, model: Any, encoder: Any, tagged: bool, on_oom: Callable[..., Exception]
-    ) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]], float]:
-        """(metrics, a few predictions per task, seconds) on the test splits (main process)."""
+        self,
+        label: str,
+        tasks: list[TaskSpec],
+        model: Any,
+        head: str,
+        training: Any,
+        tagged: bool,
+        on_oom: Callable[..., Exception] | None,
+    ) -> tuple[
+        dict[str, float], dict[str, list[dict[str, Any]]], dict[str, list[list[float]]], float
+    ]:
+        """(metrics, a few predictions per task, per-item statistics of the checked metrics,
+        seconds) on the test splits (main process)."""
         from slr.reproduce.runtime.oom import is_oom
+        from slr.reproduce.train.data import Encoder
         from slr.reproduce.train.evaluation import evaluate_task
 
         acc = self.accelerator
         metrics: dict[str, float] = {}
         shown: dict[str, list[dict[str, Any]]] = {}
+        stats: dict[str, list[list[float]]] = {}
         t_eval = time.perf_counter()
         if not acc.is_main_process:
-            return metrics, shown, 0.0
-        self.options.progress.evaluating(job.label)
+            return metrics, shown, stats, 0.0
+        self.options.progress.evaluating(label)
         net = acc.unwrap_model(model)
-        head = job.plan.head[job.group].kind
-        training = self.spec.arm_training(job.plan.arm)
-        for t in job.tasks:
+        encoder = Encoder(self.tokenizer, head)
+        for t in tasks:
             data = self.pf.data[t.key]
             test = [encoder.encode(ex, t, tagged) for ex in data.splits["test"]]
             try:
-                values, examples = evaluate_task(
-                    net, head, data, test, self.tokenizer, training, acc.device
+                values, examples, item_stats = evaluate_task(
+                    net,
+                    head,
+                    data,
+                    test,
+                    self.tokenizer,
+                    training,
+                    acc.device,
+                    item_metrics=self.item_metrics(t.key),
                 )
             except Exception as err:
-                if is_oom(err):
+                if on_oom is not None and is_oom(err):
                     raise on_oom(err, "evaluation") from None
                 raise
             metrics.update({f"{t.key}:{m}": v for m, v in values.items()})
+            stats.update({f"{t.key}:{m}": v for m, v in item_stats.items()})
             if examples:
                 shown[t.key] = examples
-        return metrics, shown, time.perf_counter() - t_eval
+        return metrics, shown, stats, time.perf_counter() - t_eval
+
+    def run_untuned(self, task: TaskSpec, seed: int) -> dict[str, Any]:
+        """The model before any tuning (base model, the task's head, no step) on ``task``'s
+        test items: a floor of every check on the task (kept on disk like a job)."""
+        from slr.reproduce.runtime.manifest import spec_hash
+        from slr.reproduce.train.models import load_model
+
+        head = self.head_of(task.key)
+        tagged = len(self.spec.tasks) > 1 or task.tag is not None
+        fingerprint = spec_hash(
+            {
+                "untuned": True,
+                "model": self.spec.model.model_dump(),
+                "task": task.model_dump(),
+                "head": head.model_dump(),
+                "seed": seed,
+                "tagged": tagged,
+                "evaluation": EVALUATION_VERSION,
+                "item_metrics": self.item_metrics(task.key),
+            }
+        )
+        folder = self.workdir / "_untuned" / task.key / f"seed-{seed}"
+        result_file = folder / "result.json"
+        if result_file.is_file() and not self.options.fresh:
+            done: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+            if done.get("fingerprint") == fingerprint:
+                return done
+        import torch
+
+        if self.spec.training.threads:
+            torch.set_num_threads(self.spec.training.threads)
+        model = load_model(self.pf.source, head, seed=seed)
+        metrics, _, stats, seconds = self._evaluate(
+            f"untuned/{task.key}/seed-{seed}",
+            [task],
+            model,
+            head.kind,
+            self.spec.training,
+            tagged,
+            None,
+        )
+        result = {
+            "task": task.key,
+            "seed": seed,
+            "fingerprint": fingerprint,
+            "metrics": metrics,
+            "item_stats": stats,
+            "eval_seconds": round(seconds, 3),
+        }
+        if self.accelerator.is_main_process:
+            atomic_write_json(result_file, result, indent=1)
+        del model
+        return result
+
+    def head_of(self, task_key: str) -> Any:
+        """The head the arms train ``task_key`` with."""
+        for plan in self.pf.arms.values():
+            for group in plan.groups:
+                if task_key in [t.key for t in group]:
+                    return plan.head[group_key(plan.arm, group)]
+        raise KeyError(task_key)

@@ -98,6 +98,7 @@ def preflight(loaded: LoadedSpec) -> Preflight:
         if plan is not None:
             arms[arm.name] = plan
     _check_shares(ctx, arms)
+    _check_floors(ctx)
     claims = _check_claims(ctx)
     ctx.report.raise_if_any("spec")
     assert ctx.source is not None
@@ -237,6 +238,10 @@ def _count(
             base_total, _, _ = count_model(model)
             with contextlib.redirect_stdout(None):
                 out = apply_method(model, cfg)
+            if arm.head == "frozen":
+                from slr.reproduce.train.jobs import freeze_head
+
+                freeze_head(out)
     except SlrError as err:
         ctx.add(f"arm '{arm.name}' on {ctx.source.label}: {err}", "arms", i, "method")
         return None
@@ -279,6 +284,30 @@ def _check_shares(ctx: _Context, arms: dict[str, ArmPlan]) -> None:
                     "max_trainable_percent",
                     fix="lower the rank / bottleneck / virtual tokens of the arm",
                 )
+
+
+def _check_floors(ctx: _Context) -> None:
+    """Every check's floors can be computed on its test items (else it is refused)."""
+    from slr.reproduce.specs import split_metric_key
+    from slr.reproduce.train.floors import floor_problem
+
+    for i, check in enumerate(ctx.spec.checks):
+        try:
+            task_key, metric = split_metric_key(check.metric, ctx.spec)
+        except SlrError:
+            continue  # reported by the spec's own checks
+        data = ctx.data.get(task_key)
+        if data is None:
+            continue
+        problem = floor_problem(metric, data.splits["test"])
+        if problem is not None:
+            ctx.add(
+                f"check '{check.claim}' on {task_key}:{metric} is refused: {problem}",
+                "checks",
+                i,
+                "metric",
+                fix="check a metric with per-item statistics on a task with test items",
+            )
 
 
 def _known_claims() -> tuple[dict[str, str], dict[str, str]] | None:

@@ -327,7 +327,7 @@ def pretrain(name: str, folder: Path, *, progress: Any = None) -> dict[str, Any]
         if head == "seq2seq"
         else transformers.AutoModelForCausalLM
     )
-    model = cls.from_config(config)
+    model = cls.from_config(config)  # type: ignore[no-untyped-call]  # untyped in transformers
     training = TrainingLoop.model_validate(
         dict(
             max_steps=r.steps,

@@ -17,12 +17,11 @@ from typing import Any
 from slr.reproduce.options import RunOptions, data_root
 from slr.reproduce.results.models import (
     ArmResult,
-    CheckResult,
     DataUse,
     Scale,
     TrainResult,
 )
-from slr.reproduce.specs import CheckSpec, LoadedSpec, load_spec, split_metric_key
+from slr.reproduce.specs import LoadedSpec, load_spec, split_metric_key
 from slr.reproduce.train.jobs import Job, Session, plan_jobs
 from slr.reproduce.train.preflight import ArmPlan, Preflight, preflight
 
@@ -56,11 +55,20 @@ def run_train(spec: str | Path | LoadedSpec, options: RunOptions | None = None) 
     jobs: list[Job] = plan_jobs(pf, seeds, options.arms)
     t0 = time.perf_counter()
     results = [session.run_job(job, i, len(jobs)) for i, job in enumerate(jobs)]
-    result = assemble(pf, results, seeds, session, time.perf_counter() - t0)
+    untuned = {
+        (t.key, seed): session.run_untuned(t, seed) for t in _checked_tasks(pf) for seed in seeds
+    }
+    result = assemble(pf, results, seeds, session, time.perf_counter() - t0, untuned)
     if options.write and session.accelerator.is_main_process:
         write_result(result, options.results_folder(loaded) / f"{loaded.name}.json")
     options.progress.spec_done(loaded.name, "ok", result)
     return result
+
+
+def _checked_tasks(pf: Preflight) -> list[Any]:
+    """The tasks some check compares arms on (their untuned model is a floor)."""
+    keys = {split_metric_key(c.metric, pf.spec)[0] for c in pf.spec.checks}
+    return [t for t in pf.spec.tasks if t.key in keys]
 
 
 def _per_arm(results: list[dict[str, Any]]) -> dict[str, dict[int, dict[str, float]]]:
@@ -103,38 +111,6 @@ def _arm_result(
     )
 
 
-def _check_result(
-    pf: Preflight, check: CheckSpec, per_arm: dict[str, dict[int, dict[str, float]]]
-) -> CheckResult:
-    from slr.reproduce.train.verdict import judge, mean_std, metric_floor
-
-    task_key, metric = split_metric_key(check.metric, pf.spec)
-    key = f"{task_key}:{metric}"
-    arm_vals = {s: m[key] for s, m in per_arm.get(check.arm, {}).items() if key in m}
-    base_vals = {s: m[key] for s, m in per_arm.get(check.baseline, {}).items() if key in m}
-    floor = metric_floor(metric, pf.data[task_key].splits["test"])
-    j = judge(check.relation, check.tolerance, arm_vals, base_vals, floor=floor)
-    a_mean, a_std = mean_std(list(arm_vals.values())) if arm_vals else (None, None)
-    b_mean, b_std = mean_std(list(base_vals.values())) if base_vals else (None, None)
-    arm_counts = pf.arms[check.arm].counts
-    return CheckResult(
-        **check.model_dump(),
-        claim_source=pf.claims.get(check.claim),
-        metric_key=key,
-        arm_method=pf.arms[check.arm].method.method,
-        baseline_method=pf.arms[check.baseline].method.method,
-        arm_mean=a_mean,
-        arm_std=a_std,
-        baseline_mean=b_mean,
-        baseline_std=b_std,
-        floor=floor,
-        arm_trainable_percent_of_base=float(
-            arm_counts[next(iter(arm_counts))]["method_trainable_percent_of_base"]
-        ),
-        **j.model_dump(),
-    )
-
-
 def _scale(pf: Preflight) -> Scale:
     spec = pf.spec
     return Scale(
@@ -156,7 +132,12 @@ def _scale(pf: Preflight) -> Scale:
 
 
 def assemble(
-    pf: Preflight, results: list[dict[str, Any]], seeds: list[int], session: Session, wall: float
+    pf: Preflight,
+    results: list[dict[str, Any]],
+    seeds: list[int],
+    session: Session,
+    wall: float,
+    untuned: dict[Any, Any] | None = None,
 ) -> TrainResult:
     """The result: manifest, scale, per-arm per-seed metrics, summaries, verdicts."""
     from slr.reproduce.runtime.manifest import manifest, spec_hash
@@ -168,7 +149,9 @@ def assemble(
         for name, plan in pf.arms.items()
         if name in per_arm
     ]
-    checks = [_check_result(pf, check, per_arm) for check in spec.checks]
+    from slr.reproduce.train.judging import judge_checks
+
+    checks, composites = judge_checks(pf, results, untuned or {})
     acc = session.accelerator
     root = data_root(loaded)
     h = spec_hash(loaded.hash_payload())
@@ -197,6 +180,7 @@ def assemble(
             "seeds": seeds,
             "arms": arms,
             "checks": checks,
+            "composites": composites,
             "wall_seconds": round(wall, 2),
         }
     )

@@ -1,38 +1,58 @@
-"""Verdicts of effectiveness checks: arm vs baseline over seeds, with a confidence interval.
+"""Verdicts of effectiveness checks: floors first, then the corrected one-sided tests.
 
-For each seed both arms ran with, d = arm - baseline (paired: same seed, same data, same
-initialisation of shared parts). With n seeds, mean d and the 95 % t-interval
-``mean +- t(0.975, n-1) * sd / sqrt(n)`` decide (tol = the check's tolerance, in metric points):
+A check compares an arm with a baseline arm on one metric (d = arm - baseline, tolerance in
+metric points; the statistics are :mod:`~slr.reproduce.train.statistics`'). In this order:
 
-============  =====================================  ======================================
-relation      supported when                         not supported when
-============  =====================================  ======================================
-comparable    interval inside [-tol, +tol]           interval entirely outside [-tol, +tol]
-not_worse     lower end >= -tol                      upper end < -tol
-better        lower end > +tol                       upper end <= 0
-worse         upper end < -tol                       lower end >= 0
-============  =====================================  ======================================
+1. fewer than :data:`MIN_SEEDS` seeds: **inconclusive at this scale**;
+2. the baseline does not beat every floor (:mod:`~slr.reproduce.train.floors`: constant output,
+   copy of the input, majority class, random ranking, the model before any tuning) by more than
+   the tolerance - the lower end of the 95 % interval of baseline - floor must exceed it:
+   **uninformative at this scale** (a method "matching" a baseline that learned nothing says
+   nothing about the claim);
+3. the Holm-corrected p-value of "supported" is below 0.05: **supported**;
+4. the Holm-corrected p-value of "not supported" is below 0.05: **not supported**;
+5. otherwise **inconclusive at this scale**.
 
-Anything else is "inconclusive at this scale". So is every check with fewer than 3 seeds, and
-every check whose baseline does not beat the metric's floor (majority class, random ranking):
-a method "matching" a baseline that learned nothing says nothing about the claim.
+Every verdict here is about the small-scale run it comes from; the claim's own verdict (at the
+paper's scale) is not decided by it (:mod:`slr.reproduce.results.claim_view`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from slr.reproduce.results.models import CheckVerdictValue, Judgement
+import numpy as np
+
+from slr.reproduce.results.models import CheckVerdictValue
+from slr.reproduce.train.statistics import (
+    ALPHA,
+    MIN_SEEDS,
+    bootstrap_difference,
+    p_values,
+    rng_for,
+)
 
 SUPPORTED: CheckVerdictValue = "supported"
 NOT_SUPPORTED: CheckVerdictValue = "not supported"
 INCONCLUSIVE: CheckVerdictValue = "inconclusive at this scale"
-VERDICTS = (SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE)
-MIN_SEEDS = 3
-CONFIDENCE = 0.95
+UNINFORMATIVE: CheckVerdictValue = "uninformative at this scale"
+VERDICTS = (SUPPORTED, NOT_SUPPORTED, INCONCLUSIVE, UNINFORMATIVE)
+
+__all__ = [
+    "INCONCLUSIVE",
+    "MIN_SEEDS",
+    "NOT_SUPPORTED",
+    "SUPPORTED",
+    "UNINFORMATIVE",
+    "VERDICTS",
+    "Assessment",
+    "assess",
+    "decide",
+    "mean_std",
+]
 
 
 def mean_std(values: Sequence[float]) -> tuple[float, float]:
@@ -45,113 +65,123 @@ def mean_std(values: Sequence[float]) -> tuple[float, float]:
     return mean, math.sqrt(var)
 
 
-def t_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple[float, float]:
-    from scipy.stats import t
+@dataclass
+class FloorMargin:
+    name: str
+    mean: float  # the floor's score (mean over seeds)
+    margin_low: float  # 95 % interval of baseline - floor
+    margin_high: float
+    beaten: bool  # margin_low > tolerance
 
-    mean, sd = mean_std(values)
-    n = len(values)
-    if n < 2 or sd == 0:
-        return mean, mean
-    half = float(t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n)
-    return mean - half, mean + half
-
-
-@dataclass(frozen=True)
-class _Relation:
-    """When a relation's check is supported / not supported, and the reason in each case."""
-
-    supported: Callable[[float, float, float], bool]  # (lo, hi, tol) of the interval
-    not_supported: Callable[[float, float, float], bool]
-    reasons: tuple[str, str, str]  # supported, not supported, inconclusive ({ci}, {tol})
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "mean": self.mean,
+            "margin_low": self.margin_low,
+            "margin_high": self.margin_high,
+            "beaten": self.beaten,
+        }
 
 
-RELATIONS = {
-    "comparable": _Relation(
-        lambda lo, hi, tol: lo >= -tol and hi <= tol,
-        lambda lo, hi, tol: hi < -tol or lo > tol,
-        ("{ci} lies within +-{tol:g}", "{ci} lies outside +-{tol:g}",
-         "{ci} overlaps the +-{tol:g} band"),
-    ),
-    "not_worse": _Relation(
-        lambda lo, hi, tol: lo >= -tol,
-        lambda lo, hi, tol: hi < -tol,
-        ("{ci}: at most {tol:g} points worse", "{ci}: more than {tol:g} points worse",
-         "{ci} straddles -{tol:g}"),
-    ),
-    "better": _Relation(
-        lambda lo, hi, tol: lo > tol,
-        lambda lo, hi, tol: hi <= 0,
-        ("{ci}: better by more than {tol:g}", "{ci}: not better",
-         "{ci}: cannot tell if better by more than {tol:g}"),
-    ),
-    "worse": _Relation(
-        lambda lo, hi, tol: hi < -tol,
-        lambda lo, hi, tol: lo >= 0,
-        ("{ci}: worse by more than {tol:g}", "{ci}: not worse",
-         "{ci}: cannot tell if worse by more than {tol:g}"),
-    ),
-}  # fmt: skip
+@dataclass
+class Assessment:
+    """What one check's data say before the correction across the claim's checks."""
+
+    seeds: int
+    items: int
+    diff: float | None = None
+    ci: tuple[float, float] | None = None
+    p_supported: float | None = None
+    p_not_supported: float | None = None
+    floors: list[FloorMargin] = field(default_factory=list)
+
+    @property
+    def tested(self) -> bool:
+        """Has a p-value in the claim's family: enough seeds and an informative baseline."""
+        return self.seeds >= MIN_SEEDS and self.informative
+
+    @property
+    def informative(self) -> bool:
+        return all(f.beaten for f in self.floors)
+
+    def ci_text(self) -> str:
+        if self.diff is None or self.ci is None:
+            return "no seed ran for both arms"
+        lo, hi = self.ci
+        return (
+            f"d = {self.diff:+.2f} (95% interval {lo:+.2f} .. {hi:+.2f}; {self.seeds} seeds x "
+            f"{self.items} items, paired bootstrap)"
+        )
 
 
-def judge(
+def assess(
+    metric: str,
     relation: str,
     tolerance: float,
-    arm: dict[int, float],
-    baseline: dict[int, float],
+    arm: dict[int, np.ndarray],
+    baseline: dict[int, np.ndarray],
+    floors: dict[str, dict[int, np.ndarray]],
     *,
-    floor: float | None = None,
-) -> Judgement:
-    """Verdict of ``arm`` vs ``baseline`` (values per seed) for ``relation`` and ``tolerance``."""
-    rule = RELATIONS.get(relation)
-    if rule is None:
-        raise ValueError(f"unknown relation {relation!r}")
+    key: str,
+) -> Assessment:
+    """The interval, the two p-values and every floor margin of one check."""
     seeds = sorted(set(arm) & set(baseline))
-    n = len(seeds)
-    if n == 0:
-        return Judgement(
-            verdict=INCONCLUSIVE, reason="no seed ran for both arms", n=0, diff_mean=None,
-            diff_std=None, ci_low=None, ci_high=None,
-        )  # fmt: skip
-    diffs = [arm[s] - baseline[s] for s in seeds]
-    d_mean, d_sd = mean_std(diffs)
-    lo, hi = t_interval(diffs)
+    if not seeds:
+        return Assessment(seeds=0, items=0)
+    diff = bootstrap_difference(metric, arm, baseline, rng=rng_for(key, "check"))
+    p_yes, p_no = p_values(relation, tolerance, diff)
+    margins = []
+    for name, floor in floors.items():
+        m = bootstrap_difference(
+            metric, {s: baseline[s] for s in seeds}, floor, rng=rng_for(key, name)
+        )
+        lo, hi = m.interval
+        from slr.reproduce.train.itemstats import score
 
-    def made(verdict: CheckVerdictValue, reason: str) -> Judgement:
-        return Judgement(
-            verdict=verdict, reason=reason, n=n, diff_mean=d_mean, diff_std=d_sd, ci_low=lo,
-            ci_high=hi,
-        )  # fmt: skip
-
-    ci = f"d = {d_mean:+.2f} (95% CI {lo:+.2f} .. {hi:+.2f}, {n} seeds)"
-    if n < MIN_SEEDS:
-        return made(INCONCLUSIVE, f"{ci}; fewer than {MIN_SEEDS} seeds")
-    if floor is not None:
-        b_lo, _ = t_interval([baseline[s] for s in seeds])
-        if b_lo <= floor:
-            return made(
-                INCONCLUSIVE,
-                f"{ci}; the baseline does not beat the floor {floor:.2f} (majority class or "
-                f"random ranking) at this scale, so the comparison says nothing",
-            )
-    yes, no, unsure = rule.reasons
-    if rule.supported(lo, hi, tolerance):
-        return made(SUPPORTED, yes.format(ci=ci, tol=tolerance))
-    if rule.not_supported(lo, hi, tolerance):
-        return made(NOT_SUPPORTED, no.format(ci=ci, tol=tolerance))
-    return made(INCONCLUSIVE, unsure.format(ci=ci, tol=tolerance))
+        mean = float(np.mean([score(metric, floor[s]) for s in sorted(floor)]))
+        margins.append(FloorMargin(name, mean, lo, hi, lo > tolerance))
+    return Assessment(
+        seeds=len(seeds),
+        items=diff.items,
+        diff=diff.point,
+        ci=diff.interval,
+        p_supported=p_yes,
+        p_not_supported=p_no,
+        floors=margins,
+    )
 
 
-def metric_floor(metric: str, examples: Sequence[dict[str, Any]]) -> float | None:
-    """What a model that learned nothing scores (percent), where that is well defined."""
-    if metric in ("accuracy", "f1"):
-        labels = [int(e["label"]) for e in examples]
-        if not labels:
-            return None
-        p = sum(labels) / len(labels)
-        if metric == "accuracy":
-            return 100.0 * max(p, 1 - p)
-        return 100.0 * (2 * p / (1 + p))  # F1 of always predicting the positive class
-    if metric == "mrr":
-        n = len(examples)
-        return 100.0 * sum(1.0 / r for r in range(1, n + 1)) / n if n else None
-    return None
+def decide(
+    a: Assessment,
+    relation: str,
+    tolerance: float,
+    p_supported: float | None,
+    p_not_supported: float | None,
+) -> tuple[CheckVerdictValue, str]:
+    """(verdict, reason) from an assessment and its Holm-corrected p-values."""
+    ci = a.ci_text()
+    if a.seeds < MIN_SEEDS:
+        return INCONCLUSIVE, f"{ci}; fewer than {MIN_SEEDS} seeds"
+    unbeaten = [f for f in a.floors if not f.beaten]
+    if unbeaten:
+        worst = ", ".join(
+            f"{f.name} {f.mean:.2f} (margin {f.margin_low:+.2f} .. {f.margin_high:+.2f})"
+            for f in unbeaten
+        )
+        return UNINFORMATIVE, (
+            f"{ci}; the baseline does not beat {worst} by more than {tolerance:g} on the same "
+            "items, so the comparison says nothing about the claim at this scale"
+        )
+    assert p_supported is not None and p_not_supported is not None
+    tests = f"p = {p_supported:.3f} supported / {p_not_supported:.3f} not (Holm-corrected)"
+    words = {
+        "better": (f"better by more than {tolerance:g}", "not better"),
+        "worse": (f"worse by more than {tolerance:g}", "not worse"),
+        "not_worse": (f"at most {tolerance:g} points worse", f"more than {tolerance:g} worse"),
+        "comparable": (f"within +-{tolerance:g}", f"outside +-{tolerance:g}"),
+    }[relation]
+    if p_supported < ALPHA:
+        return SUPPORTED, f"{ci}: {words[0]}; {tests}"
+    if p_not_supported < ALPHA:
+        return NOT_SUPPORTED, f"{ci}: {words[1]}; {tests}"
+    return INCONCLUSIVE, f"{ci}: cannot tell ({words[0]} or not); {tests}"

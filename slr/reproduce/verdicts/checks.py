@@ -19,9 +19,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slr.reproduce.results.models import EfficiencyVerdict, MeasureResult
+from slr.reproduce.results.models import EfficiencyVerdict, EfficiencyVerdictValue, MeasureResult
 
-HOLDS, FAILS, UNCHECKABLE = "holds", "does not hold", "cannot be checked"
+HOLDS: EfficiencyVerdictValue = "holds"
+FAILS: EfficiencyVerdictValue = "does not hold"
+UNCHECKABLE: EfficiencyVerdictValue = "cannot be checked"
 MEMORY_TOLERANCE_PP = 5.0
 TIME_TOLERANCE_PP = 10.0
 
@@ -140,13 +142,16 @@ def _check_trainable_percent(claim: Any, runs: list[MeasureResult]) -> Efficienc
     count = _count(claim)
     value = (
         count.trainable_percent if claim.denominator == "total" else count.trainable_percent_of_base
-    )
+    ) / claim.base_copies
     low, high = claim.value_range()
     tol = claim.rounding()
     ok = _within(value, low, high, tol)
+    of = "base + added" if claim.denominator == "total" else "the base model"
+    if claim.base_copies > 1:
+        of = f"{claim.base_copies} x {of} (one full model each)"
     detail = (
         f"{count.trainable_params:,} trainable of {count.base_params:,} base parameters "
-        f"= {value:.3f} % of {'base + added' if claim.denominator == 'total' else 'the base model'}"
+        f"= {value:.3f} % of {of}"
     )
     return _verdict(
         claim,

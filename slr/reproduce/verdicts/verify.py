@@ -13,18 +13,23 @@ from typing import Any
 
 from slr.reproduce.results.models import EfficiencyVerdict, MeasureResult, VerdictsDocument
 
-CHECK_VERSION = 1  # bump when a check's computation changes
+CHECK_VERSION = 2  # bump when a check's computation changes (2: readings)
 
 
-def check_spec(claim: Any) -> dict[str, Any]:
-    """What a claim's check depends on (its hash decides whether it is re-computed)."""
+def check_spec(claim: Any, by_id: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a claim's check depends on (its hash decides whether it is re-computed): the claim,
+    its models' architectures, and the claims its summary readings summarise."""
     from slr.reproduce.architectures import load_architectures
 
     archs = load_architectures()
+    parts = [p for r in claim.readings if r.summary is not None for p in r.summary.of]
+    claims = [claim] + [by_id[p] for p in parts if by_id and p in by_id]
+    models = sorted({m for c in claims for m in c.models})
     return {
         "check_version": CHECK_VERSION,
         "claim": claim.model_dump(mode="json"),
-        "architectures": {m: archs[m].model_dump(mode="json") for m in claim.models if m in archs},
+        "summarised": [c.model_dump(mode="json") for c in claims[1:]],
+        "architectures": {m: archs[m].model_dump(mode="json") for m in models if m in archs},
     }
 
 
@@ -39,7 +44,7 @@ def verify(
     from slr.reproduce.claims import load_claims
     from slr.reproduce.results.store import load_results, read_verdicts, write_verdicts
     from slr.reproduce.runtime.manifest import manifest, spec_hash
-    from slr.reproduce.verdicts.checks import check_claim
+    from slr.reproduce.verdicts.readings import check_with_readings
 
     stored = None if force else read_verdicts(root)
     previous = {v.claim: v for v in stored.verdicts} if stored is not None else {}
@@ -48,17 +53,19 @@ def verify(
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for claim in load_claims(root):
+        claims = load_claims(root)
+        by_id = {c.id: c for c in claims}
+        for claim in claims:
             if claim.kind != "efficiency":
                 continue
-            h = spec_hash({"check": check_spec(claim), "runs": run_hashes})
+            h = spec_hash({"check": check_spec(claim, by_id), "runs": run_hashes})
             old = previous.get(claim.id)
             if old is not None and old.spec_hash == h:
                 out.append(old)
                 if on_claim:
                     on_claim(claim.id, "unchanged")
                 continue
-            record = check_claim(claim, runs).model_copy(update={"spec_hash": h})
+            record = check_with_readings(claim, runs, by_id).model_copy(update={"spec_hash": h})
             out.append(record)
             if on_claim:
                 on_claim(claim.id, record.verdict)

@@ -94,23 +94,7 @@ def _split(
     skipped: list[tuple[int, int, int, int]],
 ) -> None:
     """Rebuild one component edge by edge, strongest first, keeping cannot-links apart."""
-    neighbours: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
-    for e in edges:
-        a, b, s = int(edge_i[e]), int(edge_j[e]), float(strength[e])
-        neighbours[a].append((s, b, e))
-        neighbours[b].append((s, a, e))
-    ambiguous: dict[int, tuple[int, int]] = {}
-    for nbrs in neighbours.values():
-        if len(nbrs) < 2:
-            continue
-        top = max(s for s, _, _ in nbrs)
-        tops = [(x, e) for s, x, e in nbrs if s == top]
-        for k, (x, _) in enumerate(tops):
-            clash = next((y for y, _ in tops[k + 1 :] if y in cannot.get(x, ())), None)
-            if clash is not None:
-                for _, e in tops:
-                    ambiguous[e] = (x, clash)
-                break
+    ambiguous = _ambiguous_edges(edges, edge_i, edge_j, strength, cannot)
     parent = {x: x for x in nodes}
     group = {x: {x} for x in nodes}
 
@@ -142,3 +126,32 @@ def _split(
         label = min(grp)
         for x in grp:
             labels[x] = label
+
+
+def _ambiguous_edges(
+    edges: list[int],
+    edge_i: np.ndarray,
+    edge_j: np.ndarray,
+    strength: np.ndarray,
+    cannot: dict[int, set[int]],
+) -> dict[int, tuple[int, int]]:
+    """Edges of a record whose strongest links (tied) reach two records that cannot be one
+    work: which of them it belongs with is undecided, so none of those edges is followed."""
+    neighbours: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    for e in edges:
+        a, b, s = int(edge_i[e]), int(edge_j[e]), float(strength[e])
+        neighbours[a].append((s, b, e))
+        neighbours[b].append((s, a, e))
+    ambiguous: dict[int, tuple[int, int]] = {}
+    for nbrs in neighbours.values():
+        if len(nbrs) < 2:
+            continue
+        top = max(s for s, _, _ in nbrs)
+        tops = [(x, e) for s, x, e in nbrs if s == top]
+        for k, (x, _) in enumerate(tops):
+            clash = next((y for y, _ in tops[k + 1 :] if y in cannot.get(x, ())), None)
+            if clash is not None:
+                for _, e in tops:
+                    ambiguous[e] = (x, clash)
+                break
+    return ambiguous

@@ -234,7 +234,7 @@ def evidence_mask(table: KeyTable, pairs: np.ndarray, title_sim: np.ndarray) -> 
     return keep
 
 
-def compare_pairs(
+def compare_pairs(  # noqa: C901  - one pass over millions of pairs: helpers per pair cost time
     table: KeyTable,
     pairs: np.ndarray,
     title_sim: np.ndarray,

@@ -118,30 +118,10 @@ def title_form(value: str | None) -> TitleForm:
         text = _TAG_RE.sub(" ", _SCRIPT_TAG_RE.sub("", html.unescape(text)))
     if "[" in text:
         text = _LABEL_RE.sub("", text)
-    translated = False
     low = text.casefold()
     tail = low[-60:]
-    if "transl" in tail or _LANGUAGE_WORD_RE.search(tail):  # cheap test before the big one
-        for _ in range(2):  # '... [Chinese]. (author's transl)'
-            stripped = _LANGUAGE_TAG_RE.sub("", text)
-            if stripped != text and stripped.strip():
-                translated, text = True, stripped
-    stripped = text.strip().rstrip(".").strip()
-    if stripped.startswith("[") and stripped.endswith("]"):
-        translated, text = True, stripped[1:-1]  # MEDLINE's brackets: a translated title
-    if "errat" in low or "corrig" in low:
-        text = _ERRATUM_NOTICE_RE.sub("", text) or text
-        text = _CITED_RE.sub("", text) or text
-    if "review" in low or "refs" in low:
-        text = _REVIEW_REFS_RE.sub("", text)
-    notice = False
-    if "vol" in tail:
-        cut = _WOS_CORRECTION_RE.sub("", text)
-        notice, text = cut != text and bool(cut.strip()), cut if cut.strip() else text
-    if "retracted" in tail:
-        text = _RETRACTED_MARK_RE.sub("", text) or text
-    if low.startswith(("withdrawn", "retracted")):
-        text = _WITHDRAWN_RE.sub("", text)
+    text, translated = _without_translation_marks(text, tail)
+    text, notice = _without_notices(text, low, tail)
     key = _NON_ALNUM_RE.sub(" ", ascii_fold(text).casefold().replace("&", " and ")).strip()
     if _ROMAN_TRIGGER_RE.search(key):
         key = _ROMAN_RE.sub(lambda m: m.group(0).rsplit(" ", 1)[0] + " " + _ROMAN[m.group(1)], key)
@@ -155,6 +135,39 @@ def title_form(value: str | None) -> TitleForm:
         frozenset(_DIGITS_RE.findall(key.replace(" ", ""))) if _DIGITS_RE.search(key) else _NONE
     )
     return TitleForm(key, kinds, translated, numbers)
+
+
+def _without_translation_marks(text: str, tail: str) -> tuple[str, bool]:
+    """The title without language tags or MEDLINE's brackets; whether it had any."""
+    translated = False
+    if "transl" in tail or _LANGUAGE_WORD_RE.search(tail):  # cheap test before the big one
+        for _ in range(2):  # '... [Chinese]. (author's transl)'
+            stripped = _LANGUAGE_TAG_RE.sub("", text)
+            if stripped != text and stripped.strip():
+                translated, text = True, stripped
+    stripped = text.strip().rstrip(".").strip()
+    if stripped.startswith("[") and stripped.endswith("]"):
+        translated, text = True, stripped[1:-1]  # MEDLINE's brackets: a translated title
+    return text, translated
+
+
+def _without_notices(text: str, low: str, tail: str) -> tuple[str, bool]:
+    """The title without erratum, review, correction and retraction marks; whether it carried a
+    Web of Science correction notice."""
+    if "errat" in low or "corrig" in low:
+        text = _ERRATUM_NOTICE_RE.sub("", text) or text
+        text = _CITED_RE.sub("", text) or text
+    if "review" in low or "refs" in low:
+        text = _REVIEW_REFS_RE.sub("", text)
+    notice = False
+    if "vol" in tail:
+        cut = _WOS_CORRECTION_RE.sub("", text)
+        notice, text = cut != text and bool(cut.strip()), cut if cut.strip() else text
+    if "retracted" in tail:
+        text = _RETRACTED_MARK_RE.sub("", text) or text
+    if low.startswith(("withdrawn", "retracted")):
+        text = _WITHDRAWN_RE.sub("", text)
+    return text, notice
 
 
 _STOPWORDS = frozenset(

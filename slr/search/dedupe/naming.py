@@ -49,45 +49,70 @@ def _rows(records: list[Record], limit: int = 8) -> str:
 
 
 def record_names(records: Sequence[Record]) -> RecordNames:
+    """Each record's name in the outputs: the export's own id where every record of its file
+    has a unique one that no other file uses, else the file-and-row name (with a note why)."""
     out = RecordNames()
     by_file: dict[str, list[Record]] = defaultdict(list)
     for r in records:
         by_file[r.provenance.file].append(r)
     candidates: dict[str, dict[str, str]] = {}
     for file, recs in by_file.items():
-        unparsed = [r for r in recs if r.extra.get("rejected_by_ingest") and not user_id(r)]
-        parsed = [r for r in recs if r not in unparsed] if unparsed else recs
-        ids = [user_id(r) for r in parsed]
-        if not any(ids):
+        mapping = _file_ids(file, recs, out)
+        if mapping is None:
             out.by_rows.append(file)
-            continue
-        empty = [r for r, i in zip(parsed, ids, strict=True) if not i]
-        counts = Counter(i for i in ids if i)
-        repeated = [r for r, i in zip(parsed, ids, strict=True) if i and counts[i] > 1]
-        if empty or repeated:
-            problems = []
-            if empty:
-                problems.append(f"{len(empty)} record(s) without an id (rows {_rows(empty)})")
-            if repeated:
-                shown = sorted({user_id(r) for r in repeated})[:5]
-                problems.append(
-                    f"{len(repeated)} record(s) sharing an id ({', '.join(map(repr, shown))}; "
-                    f"rows {_rows(repeated)})"
-                )
+        else:
+            candidates[file] = mapping
+    _drop_clashes(candidates, out)
+    taken = {r.record_id for r in records}
+    for file, mapping in candidates.items():
+        own = set(mapping)
+        if any(name in taken and name not in own for name in mapping.values()):
             out.notes.append(
-                f"{file}: {' and '.join(problems)}; its records are named by file and row "
-                f"('{recs[0].record_id}') instead of their ids; give every record a unique id "
-                "to have the clusters file use them"
+                f"{file}: an id equals another record's row name; named by file and row"
             )
             out.by_rows.append(file)
             continue
-        candidates[file] = {r.record_id: i for r, i in zip(parsed, ids, strict=True)}
-        if unparsed:
-            out.notes.append(
-                f"{file}: {len(unparsed)} record(s) the export could not parse keep their row "
-                f"names (rows {_rows(unparsed)})"
+        out.names.update(mapping)
+        out.by_ids.append(file)
+    return out
+
+
+def _file_ids(file: str, recs: list[Record], out: RecordNames) -> dict[str, str] | None:
+    """Row name -> the export's id for one file's records; None when they cannot be used."""
+    unparsed = [r for r in recs if r.extra.get("rejected_by_ingest") and not user_id(r)]
+    parsed = [r for r in recs if r not in unparsed] if unparsed else recs
+    ids = [user_id(r) for r in parsed]
+    if not any(ids):
+        return None
+    empty = [r for r, i in zip(parsed, ids, strict=True) if not i]
+    counts = Counter(i for i in ids if i)
+    repeated = [r for r, i in zip(parsed, ids, strict=True) if i and counts[i] > 1]
+    if empty or repeated:
+        problems = []
+        if empty:
+            problems.append(f"{len(empty)} record(s) without an id (rows {_rows(empty)})")
+        if repeated:
+            shown = sorted({user_id(r) for r in repeated})[:5]
+            problems.append(
+                f"{len(repeated)} record(s) sharing an id ({', '.join(map(repr, shown))}; "
+                f"rows {_rows(repeated)})"
             )
-    # an id used by two files names neither file's records
+        out.notes.append(
+            f"{file}: {' and '.join(problems)}; its records are named by file and row "
+            f"('{recs[0].record_id}') instead of their ids; give every record a unique id "
+            "to have the clusters file use them"
+        )
+        return None
+    if unparsed:
+        out.notes.append(
+            f"{file}: {len(unparsed)} record(s) the export could not parse keep their row "
+            f"names (rows {_rows(unparsed)})"
+        )
+    return {r.record_id: i for r, i in zip(parsed, ids, strict=True)}
+
+
+def _drop_clashes(candidates: dict[str, dict[str, str]], out: RecordNames) -> None:
+    """An id used by two files names neither file's records."""
     owners: dict[str, set[str]] = defaultdict(set)
     for file, mapping in candidates.items():
         for name in mapping.values():
@@ -101,15 +126,3 @@ def record_names(records: Sequence[Record]) -> RecordNames:
         )
         out.by_rows.append(file)
         del candidates[file]
-    taken = {r.record_id for r in records}
-    for file, mapping in candidates.items():
-        own = set(mapping)
-        if any(name in taken and name not in own for name in mapping.values()):
-            out.notes.append(
-                f"{file}: an id equals another record's row name; named by file and row"
-            )
-            out.by_rows.append(file)
-            continue
-        out.names.update(mapping)
-        out.by_ids.append(file)
-    return out
