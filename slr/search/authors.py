@@ -165,38 +165,45 @@ def parse_authors(value: object, style: str) -> tuple[list[str], bool]:
     if style not in _STYLE_SPLIT:
         raise ValueError(f"unknown author style {style!r}; choose one of {AUTHOR_STYLES}")
     if isinstance(value, list | tuple):
-        items = [clean_text(v) for v in value]
-        text = None
-        raw_names = [i for i in items if i]
-    else:
-        text = clean_text(value)
-        if text is None:
-            return [], False
-        raw_names = []
+        raw_names = [i for i in (clean_text(v) for v in value) if i]
+        return _read_names(raw_names, style, truncated=False)
+    text = clean_text(value)
+    if text is None:
+        return [], False
+    text, truncated = _without_truncation_marks(text)
+    return _read_names(_split_names(text, style), style, truncated)
+
+
+def _without_truncation_marks(text: str) -> tuple[str, bool]:
+    """The text without a leading or trailing '…' and a trailing 'et al.'; whether it had any."""
     truncated = False
-    if text is not None:
-        if LEADING_ELLIPSIS_RE.match(text):
-            truncated = True
-            text = LEADING_ELLIPSIS_RE.sub("", text)
-        if ELLIPSIS_RE.search(text):
-            truncated = True
-            text = ELLIPSIS_RE.sub("", text)
-        if _ET_AL_RE.search(text):
-            truncated = True
-            text = _ET_AL_RE.sub("", text)
-        sep = _STYLE_SPLIT[style]
-        if style == "family_initials" and ";" not in text and re.search(r"\.,\s", text):
-            # Older Scopus exports: 'Hao, J., High, R.' (comma after the initials).
-            raw_names = [p + "." for p in re.split(r"\.,\s*", text)]
-            raw_names[-1] = raw_names[-1].rstrip(".") + ("." if text.endswith(".") else "")
-        elif (
-            style in ("given_family", "family_given")
-            and ";" not in text
-            and (" and " in text.lower())
-        ):
-            raw_names = _split_top_level(text, " and ")
-        else:
-            raw_names = _split_top_level(text, sep) if sep == " and " else text.split(sep)
+    if LEADING_ELLIPSIS_RE.match(text):
+        truncated = True
+        text = LEADING_ELLIPSIS_RE.sub("", text)
+    if ELLIPSIS_RE.search(text):
+        truncated = True
+        text = ELLIPSIS_RE.sub("", text)
+    if _ET_AL_RE.search(text):
+        truncated = True
+        text = _ET_AL_RE.sub("", text)
+    return text, truncated
+
+
+def _split_names(text: str, style: str) -> list[str]:
+    """The names of an author field, as the style separates them."""
+    sep = _STYLE_SPLIT[style]
+    if style == "family_initials" and ";" not in text and re.search(r"\.,\s", text):
+        # Older Scopus exports: 'Hao, J., High, R.' (comma after the initials).
+        raw_names = [p + "." for p in re.split(r"\.,\s*", text)]
+        raw_names[-1] = raw_names[-1].rstrip(".") + ("." if text.endswith(".") else "")
+        return raw_names
+    if style in ("given_family", "family_given") and ";" not in text and " and " in text.lower():
+        return _split_top_level(text, " and ")
+    return _split_top_level(text, sep) if sep == " and " else text.split(sep)
+
+
+def _read_names(raw_names: list[str], style: str, truncated: bool) -> tuple[list[str], bool]:
+    """'Family, Given' of each name; a '…' or 'others' in the list marks it truncated."""
     names: list[str] = []
     for raw in raw_names:
         raw = raw.strip()
