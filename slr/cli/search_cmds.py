@@ -126,14 +126,16 @@ def register(app: typer.Typer) -> None:
         from slr.search.dedupe.inputs import read_dedupe_input
         from slr.search.dedupe.naming import record_names
         from slr.search.progress import rich_progress
+        from slr.search.venues import review_venues
 
         check_outputs(
             {"--clusters": clusters, "--pairs": pairs, "--review": review, "--works": works},
             inputs=[*records, decisions],
         )
+        venues = review_venues()  # the table `slr search run` uses in this repository
 
         with rich_progress() as progress:
-            data = read_dedupe_input(records, progress)
+            data = read_dedupe_input(records, progress, venues)
             naming = record_names(data.records)
             result = dedupe(
                 data.records,
@@ -141,6 +143,7 @@ def register(app: typer.Typer) -> None:
                 progress=progress,
                 names=naming.names,
                 config=DedupeConfig(use_model=not no_model),
+                venues=venues,
             )
         result.write_clusters(clusters)
         if pairs:
@@ -218,8 +221,10 @@ def ingest_cmd(
     from slr.search.ingest import ingest, parse_column_map, write_rejections
     from slr.search.progress import rich_progress
     from slr.search.records import write_records_to
+    from slr.search.venues import review_venues
 
     check_outputs({"--out": out, "--rejections": rejections}, inputs=files)
+    venues = review_venues()  # the table `slr search run` uses in this repository
     with rich_progress() as progress:
         result = ingest(
             files,
@@ -228,6 +233,7 @@ def ingest_cmd(
             id_prefixes=id_prefix or None,
             column_map=parse_column_map(column_map) if column_map else None,
             progress=progress,
+            venues=venues,
         )
     with atomic_batch() as batch:  # records and rejections appear together or not at all
         with batch.writer(out) as fh:

@@ -26,6 +26,8 @@ _EXPORTS = {
     "write_records": "slr.search.records",
     "ingest": "slr.search.ingest",
     "ingest_file": "slr.search.ingest",
+    "VenueTable": "slr.search.venues",
+    "review_venues": "slr.search.venues",
     "source_formats": "slr.search.sources",
     "DedupeConfig": "slr.search.dedupe",
     "DedupeResult": "slr.search.dedupe",

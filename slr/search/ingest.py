@@ -23,11 +23,9 @@ from slr.search.normalise import (
     normalise_pages,
     normalise_title,
     normalise_url,
-    normalise_venue,
     normalise_year,
     parse_arxiv_id,
     parse_authors,
-    venue_kind,
 )
 from slr.search.progress import ProgressCallback, report
 from slr.search.records import FileStats, IngestResult, Provenance, Record, Rejection
@@ -40,6 +38,7 @@ from slr.search.sources import (
     get_format,
 )
 from slr.search.sources.base import SourceFormat
+from slr.search.venues import VenueTable
 
 _PROGRESS_EVERY = 200  # records between two progress reports
 
@@ -62,8 +61,17 @@ def id_prefix_for(path: str | Path) -> str:
     return slug or "records"
 
 
-def build_record(mapped: MappedFields, *, record_id: str, provenance: Provenance) -> Record:
-    """Normalise mapped fields into a :class:`Record`; raise RecordRejected if unusable."""
+def build_record(
+    mapped: MappedFields,
+    *,
+    record_id: str,
+    provenance: Provenance,
+    venues: VenueTable | None = None,
+) -> Record:
+    """Normalise mapped fields into a :class:`Record`; raise RecordRejected if unusable.
+
+    ``venues`` names the venues (default: the bundled table; a review passes its own, see
+    :func:`slr.search.venues.review_venues`)."""
     title, title_truncated = _checked_title(mapped)
     extra = {k: v for k, v in ((k, clean_text(v)) for k, v in mapped.extra.items()) if v}
     authors, authors_truncated = parse_authors(mapped.authors, mapped.author_style)
@@ -71,7 +79,7 @@ def build_record(mapped: MappedFields, *, record_id: str, provenance: Provenance
     if mapped.year and year is None:
         extra["year_as_exported"] = str(mapped.year)
     doi, arxiv_id = _identifiers(mapped, extra)
-    venue, entry_type = _venue_and_type(mapped, extra)
+    venue, entry_type = _venue_and_type(mapped, extra, venues or VenueTable.bundled())
     abstract = clean_text(mapped.abstract)
     if abstract and (abstract.startswith(("…", "...")) or abstract.endswith(("…", "..."))):
         extra["abstract_truncated"] = "true"
@@ -133,19 +141,21 @@ def _identifiers(mapped: MappedFields, extra: dict[str, str]) -> tuple[str | Non
     return doi, arxiv[0]
 
 
-def _venue_and_type(mapped: MappedFields, extra: dict[str, str]) -> tuple[str | None, str]:
+def _venue_and_type(
+    mapped: MappedFields, extra: dict[str, str], venues: VenueTable
+) -> tuple[str | None, str]:
     """The venue (else the first usable alternative) and the entry type (from the venue's kind
     when the export gives none)."""
-    venue, venue_truncated = normalise_venue(mapped.venue)
+    venue, venue_truncated = venues.normalise(mapped.venue)
     if venue_truncated:
         extra["venue_truncated"] = "true"
     for alt in mapped.venue_alternatives:
-        alt_venue, _ = normalise_venue(alt)
+        alt_venue, _ = venues.normalise(alt)
         if alt_venue and venue is None:
             venue = alt_venue
     entry_type = normalise_entry_type(mapped.entry_type, default="misc")
     if entry_type == "misc" and venue:
-        kind = venue_kind(venue)
+        kind = venues.kind(venue)
         entry_type = {"journal": "article", "conference": "inproceedings"}.get(kind or "", "misc")
     return venue, entry_type
 
@@ -160,6 +170,7 @@ def ingest_text(
     via: str | None = None,
     encoding: str = "utf-8",
     progress: ProgressCallback | None = None,
+    venues: VenueTable | None = None,
 ) -> IngestResult:
     """Ingest already-decoded text of one export with a known format.
 
@@ -191,7 +202,7 @@ def ingest_text(
             result.rejections.append(Rejection(file, item.line, item.row, item.reason))
             continue
         try:
-            record, key = _accept(item, fmt, stats, prefix, via)
+            record, key = _accept(item, fmt, stats, prefix, via, venues)
         except RecordRejected as err:
             stats.rejected += 1
             result.rejections.append(Rejection(file, item.line, item.row, str(err)))
@@ -229,13 +240,20 @@ def ingest_text(
 
 
 def _accept(
-    item: RawRecord, fmt: SourceFormat, stats: FileStats, prefix: str, via: str | None
+    item: RawRecord,
+    fmt: SourceFormat,
+    stats: FileStats,
+    prefix: str,
+    via: str | None,
+    venues: VenueTable | None,
 ) -> tuple[Record, str | None]:
     mapped = fmt.map_fields(item)
     provenance = Provenance(
         file=stats.file, line=item.line, row=item.row, source=stats.source, format=fmt.name, via=via
     )
-    record = build_record(mapped, record_id=f"{prefix}:{item.row}", provenance=provenance)
+    record = build_record(
+        mapped, record_id=f"{prefix}:{item.row}", provenance=provenance, venues=venues
+    )
     return record, (str(mapped.key).strip() or None) if mapped.key else None
 
 
@@ -248,6 +266,7 @@ def ingest_file(
     via: str | None = None,
     column_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
+    venues: VenueTable | None = None,
 ) -> IngestResult:
     """Ingest one export; raises InputFormatError if the file as a whole is unusable.
 
@@ -276,6 +295,7 @@ def ingest_file(
         via=via,
         encoding=decoded.encoding,
         progress=progress,
+        venues=venues,
     )
     for line, message in decoded.warnings:
         result.warnings.add(shown, message, line=line)
@@ -314,10 +334,12 @@ def ingest(
     via: str | None = None,
     column_map: Mapping[str, str] | None = None,
     progress: ProgressCallback | None = None,
+    venues: VenueTable | None = None,
 ) -> IngestResult:
     """Ingest several exports; file-level problems of all files are raised together at the end.
 
-    ``progress`` gets one task per file, counting its records (see :func:`ingest_text`).
+    ``progress`` gets one task per file, counting its records (see :func:`ingest_text`);
+    ``venues`` names the venues (default: the bundled table).
     """
     path_list = [Path(p) for p in paths]
     if id_prefixes is not None and len(id_prefixes) != len(path_list):
@@ -347,6 +369,7 @@ def ingest(
                     via=via,
                     column_map=column_map,
                     progress=progress,
+                    venues=venues,
                 )
             )
         except SlrError as err:

@@ -1,4 +1,8 @@
-"""Normalise the fields of search records: DOIs, arXiv ids, titles, authors, years, venues, pages.
+"""Normalise the fields of search records: DOIs, arXiv ids, titles, years, pages, URLs, types.
+
+Authors live in :mod:`slr.search.authors`, venues in :mod:`slr.search.venues` (an explicit
+:class:`~slr.search.venues.VenueTable`), the shared text cleaning in :mod:`slr.search.text`; their
+public names are importable from here as before.
 
 Two kinds of functions live here:
 
@@ -13,78 +17,39 @@ nothing usable is left; the hypothesis tests in ``tests/search`` hold them to th
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from urllib.parse import unquote
 
-ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*$")
-LEADING_ELLIPSIS_RE = re.compile(r"^\s*(?:…|\.\.\.)\s*,?\s*")
-_WS_RE = re.compile(r"\s+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-# Letters NFKD does not decompose into ASCII.
-_TRANSLIT = str.maketrans(
-    {
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "‐": "-",
-        "‑": "-",
-        "–": "-",
-        "—": "-",
-        "’": "'",
-        "‘": "'",
-        "“": '"',
-        "”": '"',
-    }
+from slr.search.authors import AUTHOR_STYLES, author_initial, author_key, parse_authors
+from slr.search.text import (
+    ELLIPSIS_RE,
+    LEADING_ELLIPSIS_RE,
+    ascii_fold,
+    clean_text,
+    strip_latex,
+)
+from slr.search.text import WS_RE as _WS_RE
+from slr.search.venues import (
+    VenueTable,
+    bundled_venue_rows,
+    venue_lookup_key,
 )
 
+__all__ = [
+    "AUTHOR_STYLES",
+    "ELLIPSIS_RE",
+    "LEADING_ELLIPSIS_RE",
+    "VenueTable",
+    "ascii_fold",
+    "author_initial",
+    "author_key",
+    "clean_text",
+    "parse_authors",
+    "strip_latex",
+    "venue_lookup_key",
+]
 
-def clean_text(value: object) -> str | None:
-    """NFC, no zero-width characters, single spaces, stripped; None if nothing is left."""
-    if value is None:
-        return None
-    text = str(value)
-    if not text:
-        return None
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    text = _WS_RE.sub(" ", text).strip()
-    if not text or text.lower() in {"nan", "none", "null", "n/a", "na"}:
-        return None
-    return text
-
-
-def ascii_fold(text: str) -> str:
-    """Drop diacritics and transliterate: 'Bissyandé' -> 'Bissyande', 'Krüger' -> 'Kruger'."""
-    if text.isascii():
-        return text
-    text = text.translate(_TRANSLIT)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-_LATEX_CMD_RE = re.compile(r"\\[a-zA-Z]+\s*|\\.")
-
-
-def strip_latex(text: str) -> str:
-    """Remove braces and leftover LaTeX commands (accents are decoded by the BibTeX parser)."""
-    if "\\" in text:
-        text = _LATEX_CMD_RE.sub("", text)
-    return text.replace("{", "").replace("}", "")
+_venue_rows = bundled_venue_rows  # the bundled rows under their former name
 
 
 # ----------------------------------------------------------------------------------------- DOI
@@ -184,214 +149,6 @@ def title_numbers(key: str) -> frozenset[str]:
     return frozenset(_NUMBER_RE.findall(key))
 
 
-# --------------------------------------------------------------------------------------- authors
-
-AUTHOR_STYLES = ("bibtex", "given_family", "family_given", "family_initials", "initials_family")
-_PARTICLES = frozenset(
-    {
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "du",
-        "la",
-        "le",
-        "ter",
-        "ten",
-        "dos",
-        "das",
-        "bin",
-        "al",
-        "el",
-        "ur",
-        "zu",
-    }
-)
-_INITIALS_RE = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
-_ET_AL_RE = re.compile(r"(?:,?\s*\bet\.?\s+al\.?|,?\s*\band others\b|\bothers\b)\s*$", re.I)
-
-
-def _split_top_level(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` outside braces (BibTeX protects '{Smith and Sons}')."""
-    parts: list[str] = []
-    buf: list[str] = []
-    depth, i = 0, 0
-    low = text.lower()
-    while i < len(text):
-        ch = text[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(0, depth - 1)
-        if depth == 0 and low.startswith(sep, i):
-            parts.append("".join(buf))
-            buf = []
-            i += len(sep)
-            continue
-        buf.append(ch)
-        i += 1
-    parts.append("".join(buf))
-    return parts
-
-
-def _format_name(family: str, given: str) -> str | None:
-    family = _WS_RE.sub(" ", family).strip(" ,;")
-    given = _WS_RE.sub(" ", given).strip(" ,;")
-    if not family and not given:
-        return None
-    if not family:
-        family, given = given, ""
-    return f"{family}, {given}" if given else family
-
-
-def _given_family(name: str) -> str | None:
-    """'Hans Peter van der Berg' -> 'van der Berg, Hans Peter'."""
-    tokens = name.split()
-    if not tokens:
-        return None
-    if len(tokens) == 1:
-        return _format_name(tokens[0], "")
-    i = len(tokens) - 1
-    while i > 0 and tokens[i - 1].lower() in _PARTICLES:
-        i -= 1
-    return _format_name(" ".join(tokens[i:]), " ".join(tokens[:i]))
-
-
-def _initials_family(name: str) -> str | None:
-    """Google Scholar / Publish or Perish style: 'TF Bissyandé' -> 'Bissyandé, TF'."""
-    tokens = name.split()
-    if not tokens:
-        return None
-    if len(tokens) > 1 and _INITIALS_RE.match(tokens[0]):
-        return _format_name(" ".join(tokens[1:]), tokens[0])
-    return _given_family(name)
-
-
-def _family_initials(name: str) -> str | None:
-    """Scopus style: 'Siu K.-C.' -> 'Siu, K.-C.'; also 'Siu, K.-C.'."""
-    if "," in name:
-        family, _, given = name.partition(",")
-        return _format_name(family, given)
-    tokens = name.split()
-    if not tokens:
-        return None
-    j = len(tokens)
-    while j > 1 and _INITIALS_RE.match(tokens[j - 1].replace(".", "").replace("-", "") or "x"):
-        j -= 1
-    return _format_name(" ".join(tokens[:j]), " ".join(tokens[j:]))
-
-
-def _family_given(name: str) -> str | None:
-    """'Smith, John A.' (RIS, Web of Science); without a comma, falls back to given-family."""
-    if "," in name:
-        family, _, given = name.partition(",")
-        return _format_name(family, given)
-    return _given_family(name)
-
-
-def _bibtex_name(name: str) -> str | None:
-    name = name.strip()
-    if name.startswith("{") and name.endswith("}"):
-        return _format_name(strip_latex(name), "")
-    name = strip_latex(name)
-    parts = [p.strip() for p in name.split(",")]
-    if len(parts) == 1:
-        return _given_family(parts[0])
-    if len(parts) == 2:
-        return _format_name(parts[0], parts[1])
-    # 'von Last, Jr, First'
-    return _format_name(f"{parts[0]} {parts[1]}", " ".join(parts[2:]))
-
-
-_STYLE_SPLIT = {
-    "bibtex": " and ",
-    "given_family": ";",
-    "family_given": ";",
-    "family_initials": ";",
-    "initials_family": ",",
-}
-_STYLE_NAME = {
-    "bibtex": _bibtex_name,
-    "given_family": _given_family,
-    "family_given": _family_given,
-    "family_initials": _family_initials,
-    "initials_family": _initials_family,
-}
-
-
-def parse_authors(value: object, style: str) -> tuple[list[str], bool]:
-    """Split an author field into 'Family, Given' names; return (names, truncated).
-
-    ``style`` says how the source writes names (see ``AUTHOR_STYLES``). A list ending in '…',
-    'et al.' or 'and others' (or starting with '…') is marked truncated.
-    """
-    if style not in _STYLE_SPLIT:
-        raise ValueError(f"unknown author style {style!r}; choose one of {AUTHOR_STYLES}")
-    if isinstance(value, list | tuple):
-        items = [clean_text(v) for v in value]
-        text = None
-        raw_names = [i for i in items if i]
-    else:
-        text = clean_text(value)
-        if text is None:
-            return [], False
-        raw_names = []
-    truncated = False
-    if text is not None:
-        if LEADING_ELLIPSIS_RE.match(text):
-            truncated = True
-            text = LEADING_ELLIPSIS_RE.sub("", text)
-        if ELLIPSIS_RE.search(text):
-            truncated = True
-            text = ELLIPSIS_RE.sub("", text)
-        if _ET_AL_RE.search(text):
-            truncated = True
-            text = _ET_AL_RE.sub("", text)
-        sep = _STYLE_SPLIT[style]
-        if style == "family_initials" and ";" not in text and re.search(r"\.,\s", text):
-            # Older Scopus exports: 'Hao, J., High, R.' (comma after the initials).
-            raw_names = [p + "." for p in re.split(r"\.,\s*", text)]
-            raw_names[-1] = raw_names[-1].rstrip(".") + ("." if text.endswith(".") else "")
-        elif (
-            style in ("given_family", "family_given")
-            and ";" not in text
-            and (" and " in text.lower())
-        ):
-            raw_names = _split_top_level(text, " and ")
-        else:
-            raw_names = _split_top_level(text, sep) if sep == " and " else text.split(sep)
-    names: list[str] = []
-    for raw in raw_names:
-        raw = raw.strip()
-        if not raw:
-            continue
-        if raw in {"…", "..."} or raw.lower() in {"others", "et al.", "et al"}:
-            truncated = True
-            continue
-        name = _STYLE_NAME[style](raw)
-        if name:
-            names.append(name)
-    return names, truncated
-
-
-@lru_cache(maxsize=200_000)
-def author_key(name: str) -> str:
-    """Matching key of one 'Family, Given' name: ASCII family name, letters only, lower case."""
-    family = name.split(",", 1)[0]
-    return re.sub(r"[^a-z]", "", ascii_fold(family).casefold())
-
-
-def author_initial(name: str) -> str:
-    given = name.split(",", 1)[1] if "," in name else ""
-    given = ascii_fold(given).strip()
-    return given[:1].lower()
-
-
 # ----------------------------------------------------------------------------------------- years
 
 _YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
@@ -435,165 +192,20 @@ def normalise_pages(value: object = None, start: object = None, end: object = No
 
 # ---------------------------------------------------------------------------------------- venues
 
-_VENUE_DROP_RE = re.compile(
-    r"\b(?:proceedings|proc|of|the|on|in|and|for|annual|(?:\d+(?:st|nd|rd|th))|"
-    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-    r"ieee|acm|ieee acm|sigsoft|conference|conf|international|intl|int|symposium|symp|"
-    r"companion|volume|vol|part|workshops?)\b"
-)
-_YEAR_IN_VENUE_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|'\d\d\b")
-_PAREN_ACRONYM_RE = re.compile(r"\(([A-Za-z][A-Za-z/\-+]{1,15})(?:\s*'?\d{2,4})?\)")
-
 
 def normalise_venue(value: object) -> tuple[str | None, bool]:
-    """Clean a venue; return (venue, truncated). Expands a known acronym ('TSE') to its name."""
-    text = clean_text(value)
-    if text is None:
-        return None, False
-    truncated = bool(ELLIPSIS_RE.search(text)) or text.startswith(("…", "..."))
-    text = LEADING_ELLIPSIS_RE.sub("", ELLIPSIS_RE.sub("", strip_latex(text))).strip(" ,.")
-    if not text:
-        return None, truncated
-    canonical = venue_table().get(_venue_lookup_key(text))
-    if canonical is not None and not truncated:
-        return canonical, False
-    return text, truncated
-
-
-def _venue_lookup_key(text: str) -> str:
-    return _NON_ALNUM_RE.sub(" ", ascii_fold(text).casefold()).strip()
+    """:meth:`VenueTable.normalise` of the bundled table (ingest takes the review's table)."""
+    return VenueTable.bundled().normalise(value)
 
 
 def venue_key(value: object) -> str:
-    """Matching key of a venue: its canonical name if known, else the distinctive words."""
-    return _venue_key(value) if isinstance(value, str) else _venue_key_uncached(value)
-
-
-@lru_cache(maxsize=100_000)
-def _venue_key(value: str) -> str:
-    return _venue_key_uncached(value)
-
-
-def _venue_key_uncached(value: object) -> str:
-    text = clean_text(value)
-    if text is None:
-        return ""
-    text = LEADING_ELLIPSIS_RE.sub("", ELLIPSIS_RE.sub("", text))
-    table = venue_table()
-    direct = table.get(_venue_lookup_key(text))
-    if direct is None:
-        m = _PAREN_ACRONYM_RE.search(text)
-        if m:
-            direct = table.get(_venue_lookup_key(m.group(1)))
-    if direct is not None:
-        return _venue_lookup_key(direct)
-    low = _venue_lookup_key(_YEAR_IN_VENUE_RE.sub(" ", text))
-    low = _VENUE_DROP_RE.sub(" ", low)
-    return _WS_RE.sub(" ", low).strip()
-
-
-@lru_cache(maxsize=100_000)
-def _venue_kind_cached(value: str) -> str | None:
-    return _venue_kinds().get(venue_key(value))
+    """:meth:`VenueTable.key` of the bundled table (deduplication takes the review's table)."""
+    return VenueTable.bundled().key(value)
 
 
 def venue_kind(value: object) -> str | None:
-    """'journal', 'conference' or 'preprint' when the venue is in the table."""
-    text = clean_text(value)
-    if text is None:
-        return None
-    return _venue_kind_cached(text)
-
-
-@lru_cache(maxsize=1)
-def _venue_rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    rows = []
-    with resources.files("slr.search").joinpath("data/venues.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            syn = tuple(s.strip() for s in (row.get("synonyms") or "").split("|") if s.strip())
-            rows.append((row["name"].strip(), row["kind"].strip(), syn))
-    return tuple(rows)
-
-
-_EXTRA_VENUES: dict[str, str] = {}
-
-
-def add_venue_synonyms(mapping: dict[str, str]) -> None:
-    """Add 'synonym -> canonical name' pairs (e.g. from the review's taxonomy/venues.yaml)."""
-    for syn, name in mapping.items():
-        if syn and name:
-            _EXTRA_VENUES[_venue_lookup_key(syn)] = name
-    venue_table.cache_clear()
-    _venue_key.cache_clear()
-    _venue_kind_cached.cache_clear()
-
-
-def reset_venue_synonyms() -> None:
-    """Forget synonyms added with :func:`add_venue_synonyms` (back to ``data/venues.csv``)."""
-    _EXTRA_VENUES.clear()
-    add_venue_synonyms({})
-
-
-def load_taxonomy_venues(path: str | Path) -> int:
-    """Add the review's venues (``taxonomy/venues.yaml``: ``name``, ``full_name``, ``synonyms``).
-
-    Each venue's spellings map to the canonical name this module already uses for any of them
-    (``data/venues.csv``), else to its ``full_name``, so that both tables agree. Returns how
-    many spellings were added; a missing file adds none.
-    """
-    path = Path(path)
-    if not path.is_file():
-        return 0
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    if isinstance(data, dict):
-        data = data.get("venues", [])
-    table = venue_table()
-    mapping: dict[str, str] = {}
-    for entry in data if isinstance(data, list) else []:
-        if not isinstance(entry, dict) or not entry.get("name"):
-            continue
-        spellings = [str(entry["name"])]
-        if entry.get("full_name"):
-            spellings.append(str(entry["full_name"]))
-        for key in ("synonyms", "aliases", "abbreviations"):
-            spellings += [str(x) for x in entry.get(key) or []]
-        known = next((table[k] for k in map(_venue_lookup_key, spellings) if k in table), None)
-        canonical = known or str(entry.get("full_name") or entry["name"])
-        for spelling in spellings:
-            mapping[spelling] = canonical
-    add_venue_synonyms(mapping)
-    return len(mapping)
-
-
-def use_review_venues(root: str | Path | None = None) -> int:
-    """Load ``taxonomy/venues.yaml`` of the review when there is one (see above)."""
-    try:
-        from slr.paths import taxonomy_dir
-
-        return load_taxonomy_venues(
-            taxonomy_dir(Path(root) if root is not None else None) / "venues.yaml"
-        )
-    except Exception:  # no review around (a search project on its own): the table suffices
-        return 0
-
-
-@lru_cache(maxsize=1)
-def venue_table() -> dict[str, str]:
-    """lookup key of a name or synonym -> canonical venue name (``data/venues.csv``)."""
-    table: dict[str, str] = {}
-    for name, _kind, synonyms in _venue_rows():
-        table[_venue_lookup_key(name)] = name
-        for syn in synonyms:
-            table[_venue_lookup_key(syn)] = name
-    table.update(_EXTRA_VENUES)
-    return table
-
-
-@lru_cache(maxsize=1)
-def _venue_kinds() -> dict[str, str]:
-    return {_venue_lookup_key(name): kind for name, kind, _ in _venue_rows()}
+    """:meth:`VenueTable.kind` of the bundled table."""
+    return VenueTable.bundled().kind(value)
 
 
 def is_preprint_venue(value: object) -> bool:

@@ -25,6 +25,7 @@ from slr.search.progress import ProgressCallback, report
 from slr.search.records import IngestResult, Record
 from slr.search.screen import Criteria, FinalDecision, ScreeningLog
 from slr.search.snowball import Direction, snowball
+from slr.search.venues import VenueTable, review_venues
 from slr.validation import load_document
 from slr.yamlio import load_yaml, strip_lines
 
@@ -125,18 +126,14 @@ class SearchRun:
 def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) -> SearchRun:
     """Run ingest, dedupe and the screening state over a search project folder."""
     project, folder = SearchProject.load(folder)
-    from slr.search.normalise import use_review_venues
-
-    use_review_venues(
-        folder.parent.parent if (folder.parent.parent / "taxonomy").is_dir() else None
-    )
-    ingested, snowballed = _ingest_all(project, folder, progress)
+    venues = review_venues(folder)
+    ingested, snowballed = _ingest_all(project, folder, progress, venues)
     records = ingested.records + snowballed.records
     ids = _check_ids(project, folder, records)
     decisions = None
     if project.dedupe_decisions and (folder / project.dedupe_decisions).is_file():
         decisions = read_dedupe_decisions(folder / project.dedupe_decisions, known_ids=ids)
-    result = dedupe(records, decisions=decisions, progress=progress)
+    result = dedupe(records, decisions=decisions, progress=progress, venues=venues)
     criteria = Criteria.load(folder / project.criteria)
     log = ScreeningLog.load(
         folder / project.screening_log, criteria=criteria, known_ids=ids, create=True
@@ -149,7 +146,7 @@ def run_search(folder: str | Path, *, progress: ProgressCallback | None = None) 
 
 
 def _ingest_all(
-    project: SearchProject, folder: Path, progress: ProgressCallback | None
+    project: SearchProject, folder: Path, progress: ProgressCallback | None, venues: VenueTable
 ) -> tuple[IngestResult, IngestResult]:
     """The records of every export and every snowballing source; the problems of all files
     are raised together."""
@@ -163,7 +160,13 @@ def _ingest_all(
         try:
             _check_sha(path, src.sha256)
             ingested.extend(
-                ingest_file(path, format=src.format, source=src.source, id_prefix=src.id_prefix)
+                ingest_file(
+                    path,
+                    format=src.format,
+                    source=src.source,
+                    id_prefix=src.id_prefix,
+                    venues=venues,
+                )
             )
         except SlrError as err:
             problems.add(path, str(err))
@@ -178,6 +181,7 @@ def _ingest_all(
                     direction=snow.direction,
                     format=None if snow.format == "auto" else snow.format,
                     id_prefix=snow.id_prefix,
+                    venues=venues,
                 )
             )
         except SlrError as err:

@@ -16,6 +16,7 @@ from typing import Literal
 from slr.errors import ConfigError
 from slr.search.ingest import id_prefix_for, ingest_file
 from slr.search.records import IngestResult
+from slr.search.venues import VenueTable
 
 Direction = Literal["backward", "forward"]
 
@@ -34,11 +35,12 @@ def snowball(
     format: str | None = None,
     id_prefix: str | None = None,
     included_ids: set[str] | None = None,
+    venues: VenueTable | None = None,
 ) -> IngestResult:
     """Ingest the references (backward) or citations (forward) of the included paper ``seed``.
 
     ``included_ids``: record ids of the included works; when given, ``seed`` must be one of them
-    (snowballing starts from included papers).
+    (snowballing starts from included papers). ``venues``: as for :func:`ingest_file`.
     """
     parse_direction(direction)
     if included_ids is not None and seed not in included_ids:
@@ -52,4 +54,5 @@ def snowball(
         source=f"citation_searching:{direction}",
         id_prefix=id_prefix or f"{direction[0]}{id_prefix_for(path)}",
         via=f"{direction}:{seed}",
+        venues=venues,
     )

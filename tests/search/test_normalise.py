@@ -155,35 +155,3 @@ def test_venues_from_the_table():
     ) == N.venue_key("SANER")
     assert N.normalise_venue("2024 IEEE International …") == ("2024 IEEE International", True)
     assert N.venue_kind("ESEC/FSE") == "conference"
-
-
-def test_taxonomy_venues_extend_the_table(tmp_path):
-    path = tmp_path / "venues.yaml"
-    path.write_text(
-        "venues:\n"
-        "  - {name: TSE, full_name: IEEE Transactions on Software Engineering, type: journal,\n"
-        "     synonyms: [IEEE TSE]}\n"
-        "  - {name: NEWCONF, full_name: New Conference on Code Models, type: conference,\n"
-        "     synonyms: [NCCM 2025]}\n",
-        encoding="utf-8",
-    )
-    try:
-        assert N.load_taxonomy_venues(path) == 6  # name, full name and synonym of each
-        # a new venue maps to its full name; a known one keeps the table's canonical name
-        assert N.normalise_venue("NCCM 2025")[0] == "New Conference on Code Models"
-        assert N.normalise_venue("IEEE TSE")[0] == "IEEE Transactions on Software Engineering"
-    finally:
-        N.reset_venue_synonyms()
-    assert N.normalise_venue("NCCM 2025")[0] == "NCCM 2025"
-
-
-def test_the_reviews_venues_file_loads():
-    from .conftest import REPO
-
-    if not (REPO / "taxonomy" / "venues.yaml").is_file():
-        pytest.skip("no taxonomy/venues.yaml in this checkout")
-    try:
-        assert N.use_review_venues(REPO) > 10
-        assert N.venue_key("FORGE 2025") == N.venue_key("FORGE")
-    finally:
-        N.reset_venue_synonyms()

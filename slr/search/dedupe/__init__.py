@@ -60,6 +60,7 @@ from slr.search.dedupe.rules import (
 )
 from slr.search.progress import ProgressCallback, report
 from slr.search.records import Record
+from slr.search.venues import VenueTable
 
 __all__ = [
     "CONFLICT_RULES",
@@ -92,15 +93,17 @@ def dedupe(
     config: DedupeConfig | None = None,
     progress: ProgressCallback | None = None,
     names: Mapping[str, str] | None = None,
+    venues: VenueTable | None = None,
 ) -> DedupeResult:
     """Cluster duplicate records and merge each cluster into a :class:`Work`.
 
     ``names`` maps record ids to the names the user's exports give the records (see
     :mod:`slr.search.dedupe.naming`); the output files use them, and a decisions file may
-    name records either way.
+    name records either way. ``venues`` says which venue spellings are one venue (default:
+    the bundled table; a review passes its own, :func:`slr.search.venues.review_venues`).
     """
     with _without_cycle_collector():
-        return _dedupe(records, decisions, config, progress, names)
+        return _dedupe(records, decisions, config, progress, names, venues or VenueTable.bundled())
 
 
 @contextmanager
@@ -126,6 +129,7 @@ def _dedupe(
     config: DedupeConfig | None,
     progress: ProgressCallback | None,
     names: Mapping[str, str] | None,
+    venues: VenueTable,
 ) -> DedupeResult:
     cfg = config or DedupeConfig()
     records = list(records)
@@ -143,7 +147,7 @@ def _dedupe(
         ]
     decided = {frozenset((d.record_id_a, d.record_id_b)): d for d in decisions or []}
 
-    keys = _keys(records, progress)
+    keys = _keys(records, progress, venues)
     table = KeyTable.build(keys)
     pairs = candidate_pairs(keys, cfg, lambda d, t: report(progress, "dedupe: blocking", d, t))
     total_candidates = len(pairs)
@@ -204,7 +208,7 @@ def _dedupe(
     return DedupeResult(
         records=records,
         cluster_of=cluster_of,
-        merge=lambda: _merge(records, keys, cluster, progress),
+        merge=lambda: _merge(records, keys, cluster, progress, venues),
         pairs=pairs_out,
         review=review,
         decisions_applied=applied,
@@ -216,12 +220,14 @@ def _dedupe(
     )
 
 
-def _keys(records: list[Record], progress: ProgressCallback | None) -> list[MatchKeys]:
+def _keys(
+    records: list[Record], progress: ProgressCallback | None, venues: VenueTable
+) -> list[MatchKeys]:
     n = len(records)
     step = max(1, n // 100)
     keys: list[MatchKeys] = []
     for i, r in enumerate(records):
-        keys.append(match_keys(r))
+        keys.append(match_keys(r, venues))
         if i % step == 0:
             report(progress, "dedupe: keys", i, n)
     report(progress, "dedupe: keys", n, n)
@@ -361,6 +367,7 @@ def _merge(
     keys: list[MatchKeys],
     cluster: np.ndarray,
     progress: ProgressCallback | None,
+    venues: VenueTable,
 ) -> list[Work]:
     """One work per cluster, named by its first member (the cluster label is its smallest
     record index)."""
@@ -375,7 +382,9 @@ def _merge(
             report(progress, "dedupe: merge", k, total)
         work_id = records[members[0]].record_id
         works.append(
-            merge_cluster([records[i] for i in members], [keys[i] for i in members], work_id)
+            merge_cluster(
+                [records[i] for i in members], [keys[i] for i in members], work_id, venues
+            )
         )
     report(progress, "dedupe: merge", total, total)
     return works

@@ -17,6 +17,7 @@ from pathlib import Path
 from slr.errors import SlrError, ValidationReport, display_path
 from slr.search.progress import ProgressCallback, report
 from slr.search.records import Provenance, Record, Rejection
+from slr.search.venues import VenueTable
 
 
 @dataclass
@@ -27,9 +28,12 @@ class DedupeInput:
 
 
 def read_dedupe_input(
-    paths: Sequence[Path], progress: ProgressCallback | None = None
+    paths: Sequence[Path],
+    progress: ProgressCallback | None = None,
+    venues: VenueTable | None = None,
 ) -> DedupeInput:
-    """Records of records files (.jsonl) and of exports, rejected ones as placeholders."""
+    """Records of records files (.jsonl) and of exports, rejected ones as placeholders
+    (exports ingested with ``venues``, default the bundled table)."""
     from slr.search.ingest import id_prefix_for, ingest_file
     from slr.search.records import read_records
 
@@ -51,7 +55,7 @@ def read_dedupe_input(
             continue
         prefixes[prefix] = path
         try:
-            result = ingest_file(path, id_prefix=prefix)
+            result = ingest_file(path, id_prefix=prefix, venues=venues)
         except SlrError as err:
             problems.add(path, str(err))
             continue

@@ -21,10 +21,9 @@ from slr.search.normalise import (
     is_arxiv_doi,
     is_preprint_venue,
     url_key,
-    venue_key,
-    venue_kind,
 )
 from slr.search.records import Record
+from slr.search.venues import VenueTable
 
 _ARXIV_FROM_DOI_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
 _JOURNAL_WORDS = re.compile(r"\b(journal|transactions|letters|magazine|review|surveys)\b", re.I)
@@ -50,7 +49,7 @@ class MatchKeys:
     translated: bool  # a language tag or a bracketed translated title
     authors: tuple[str, ...]  # name words in order, initials dropped
     year: int | None
-    venue: str  # venue key (canonical venue names of data/venues.csv)
+    venue: str  # venue key (canonical venue names of the VenueTable)
     venue_class: str | None  # journal | conference | preprint | None
     journal: str  # journal words, abbreviation-comparable
     meeting: bool  # a meeting abstract: 'Journal. Conference: ...', 'Meeting Abstracts'
@@ -71,20 +70,18 @@ class MatchKeys:
     comparable: bool = True  # False: nothing to compare (no title words): stays alone
 
 
-def _venue_class(rec: Record, preprint: bool) -> str | None:
+def _venue_class(rec: Record, preprint: bool, venues: VenueTable) -> str | None:
     if preprint:
         return "preprint"
     venue = rec.venue or ""
     if not venue or rec.extra.get("venue_truncated"):
         return None
-    return _venue_class_of(venue)
+    return venues.kind(venue) or _venue_class_from_words(venue)
 
 
 @lru_cache(maxsize=200_000)
-def _venue_class_of(venue: str) -> str | None:
-    kind = venue_kind(venue)
-    if kind:
-        return kind
+def _venue_class_from_words(venue: str) -> str | None:
+    """The class a venue's own words give it ('Proceedings of ...', '... Journal')."""
     if _CONFERENCE_WORDS.search(venue) and not _EMBASE_MEETING_RE.search(venue):
         return "conference"
     if _JOURNAL_WORDS.search(venue):
@@ -101,7 +98,9 @@ def abstract_key(text: str | None) -> str:
     return key[:300]
 
 
-def match_keys(rec: Record) -> MatchKeys:
+def match_keys(rec: Record, venues: VenueTable | None = None) -> MatchKeys:
+    """The keys of one record; ``venues`` names the venues (default: the bundled table)."""
+    venues = venues or VenueTable.bundled()
     tf = title_form(rec.title)
     arxiv = rec.arxiv_id
     doi = rec.doi
@@ -122,7 +121,7 @@ def match_keys(rec: Record) -> MatchKeys:
     volume, issue, supplement = volume_number(vol_text, num_text, rec.year)
     pages = pages_form(pages_text, rec.year)
     meeting = jf.meeting or bool(_MEETING_FIELD_RE.search(f"{vol_text} {num_text}"))
-    venue_class = _venue_class(rec, preprint)
+    venue_class = _venue_class(rec, preprint, venues)
     return MatchKeys(
         title=tf.key,
         tokens=tf.key.split(),
@@ -132,7 +131,7 @@ def match_keys(rec: Record) -> MatchKeys:
         translated=tf.translated,
         authors=author_tokens(rec.authors),
         year=rec.year,
-        venue=venue_key(rec.venue) if venue_ok else "",
+        venue=venues.key(rec.venue) if venue_ok else "",
         venue_class=venue_class,
         journal=jf.key,
         meeting=meeting,

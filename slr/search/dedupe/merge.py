@@ -6,8 +6,8 @@ from collections import Counter
 
 from slr.search.dedupe.keys import MatchKeys
 from slr.search.dedupe.models import Work
-from slr.search.normalise import venue_table
 from slr.search.records import Record
+from slr.search.venues import VenueTable
 
 
 def _has_mixed_case(text: str) -> bool:
@@ -55,7 +55,14 @@ def _single(rec: Record, k: MatchKeys) -> Work:
     )
 
 
-def merge_cluster(members: list[Record], keys: list[MatchKeys], work_id: str) -> Work:
+def merge_cluster(
+    members: list[Record],
+    keys: list[MatchKeys],
+    work_id: str,
+    venues: VenueTable | None = None,
+) -> Work:
+    """One work of a cluster; a venue the table knows by name is preferred (``venues``: the
+    table the keys were made with, default the bundled one)."""
     if len(members) == 1:
         return _single(members[0], keys[0])
     published = [r for r, k in zip(members, keys, strict=True) if not k.preprint]
@@ -97,7 +104,7 @@ def merge_cluster(members: list[Record], keys: list[MatchKeys], work_id: str) ->
         year = min(y for y, c in years.items() if c == max(years.values()))
         sources["year"] = next(r.record_id for r in pool if r.year == year)
 
-    canon = set(venue_table().values())
+    canon = (venues or VenueTable.bundled()).canonical_names()
 
     def venue_rank(r: Record) -> tuple[int, int, int, int]:
         v = r.venue or ""
