@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 from slr.search.dedupe.keys import MatchKeys
 from slr.search.dedupe.models import Work
@@ -62,20 +64,15 @@ def merge_cluster(
     venues: VenueTable | None = None,
 ) -> Work:
     """One work of a cluster; a venue the table knows by name is preferred (``venues``: the
-    table the keys were made with, default the bundled one)."""
+    table the keys were made with, default the bundled one). ``field_sources`` names the record
+    each field was taken from."""
     if len(members) == 1:
         return _single(members[0], keys[0])
     published = [r for r, k in zip(members, keys, strict=True) if not k.preprint]
     pool = published or members
     pool_ids = {id(r) for r in pool}
     sources: dict[str, str] = {}
-
-    def pick(name: str, candidates: list[tuple[object, Record]]) -> object:
-        if not candidates:
-            return None
-        value, rec = candidates[0]
-        sources[name] = rec.record_id
-        return value
+    canon = (venues or VenueTable.bundled()).canonical_names()
 
     def title_rank(r: Record) -> tuple[int, int, int, int]:
         return (
@@ -84,27 +81,6 @@ def merge_cluster(
             int(id(r) in pool_ids),
             len(r.title),
         )
-
-    best_title = max(members, key=title_rank)
-    sources["title"] = best_title.record_id
-
-    def authors_rank(r: Record) -> tuple[int, int, int]:
-        return (int(not r.authors_truncated), len(r.authors), sum(len(a) for a in r.authors))
-
-    with_authors = [r for r in members if r.authors]
-    authors: list[str] = []
-    if with_authors:
-        best = max(with_authors, key=authors_rank)
-        authors = best.authors
-        sources["authors"] = best.record_id
-
-    years = Counter(r.year for r in pool if r.year is not None)
-    year = None
-    if years:
-        year = min(y for y, c in years.items() if c == max(years.values()))
-        sources["year"] = next(r.record_id for r in pool if r.year == year)
-
-    canon = (venues or VenueTable.bundled()).canonical_names()
 
     def venue_rank(r: Record) -> tuple[int, int, int, int]:
         v = r.venue or ""
@@ -115,36 +91,22 @@ def merge_cluster(
             len(v),
         )
 
-    with_venue = [r for r in members if r.venue]
-    venue = None
-    if with_venue:
-        best_v = max(with_venue, key=venue_rank)
-        venue = best_v.venue
-        sources["venue"] = best_v.record_id
-
+    # fields in this order (the order of field_sources in the outputs)
+    best_title = max(members, key=title_rank)
+    sources["title"] = best_title.record_id
+    best_authors = _best(members, "authors", _authors_rank, sources)
+    year = _year(pool, sources)
+    best_venue = _best(members, "venue", venue_rank, sources)
     dois = [k.doi for k in keys if k.doi]
-    doi_counts = Counter(dois)
-    doi = doi_counts.most_common(1)[0][0] if dois else None
-    if doi:
-        sources["doi"] = next(
-            r.record_id for r, k in zip(members, keys, strict=True) if k.doi == doi
-        )
-    arxiv = next((k.arxiv for k in keys if k.arxiv), None)
-
-    def abstract_rank(r: Record) -> tuple[int, int]:
-        return (int(not r.extra.get("abstract_truncated")), len(r.abstract or ""))
-
-    with_abstract = [r for r in members if r.abstract]
-    abstract = None
-    if with_abstract:
-        best_a = max(with_abstract, key=abstract_rank)
-        abstract = best_a.abstract
-        sources["abstract"] = best_a.record_id
-
+    doi = _doi(members, keys, dois, sources)
+    best_abstract = _best(members, "abstract", _abstract_rank, sources)
     ordered = pool + [r for r in members if id(r) not in pool_ids]
     simple: dict[str, object] = {}
     for name in ("url", "volume", "number", "pages", "publisher"):
-        simple[name] = pick(name, [(getattr(r, name), r) for r in ordered if getattr(r, name)])
+        first = next((r for r in ordered if getattr(r, name)), None)
+        simple[name] = getattr(first, name) if first is not None else None
+        if first is not None:
+            sources[name] = first.record_id
     entry_types = [r.entry_type for r in pool if r.entry_type != "misc"]
     keywords: list[str] = []
     for r in members:
@@ -154,13 +116,13 @@ def merge_cluster(
     return Work(
         work_id=work_id,
         title=best_title.title,
-        authors=authors,
+        authors=best_authors.authors if best_authors is not None else [],
         year=year,
-        venue=venue,
+        venue=best_venue.venue if best_venue is not None else None,
         entry_type=Counter(entry_types).most_common(1)[0][0] if entry_types else "misc",
         doi=doi,
-        arxiv_id=arxiv,
-        abstract=abstract,
+        arxiv_id=next((k.arxiv for k in keys if k.arxiv), None),
+        abstract=best_abstract.abstract if best_abstract is not None else None,
         keywords=keywords,
         record_ids=[r.record_id for r in members],
         preprint_ids=[r.record_id for r, k in zip(members, keys, strict=True) if k.preprint],
@@ -170,3 +132,44 @@ def merge_cluster(
         field_sources=sources,
         **simple,  # type: ignore[arg-type]
     )
+
+
+def _best(
+    members: list[Record], name: str, rank: Callable[[Record], Any], sources: dict[str, str]
+) -> Record | None:
+    """The member with the highest ``rank`` among those that have field ``name``."""
+    having = [r for r in members if getattr(r, name)]
+    if not having:
+        return None
+    best = max(having, key=rank)
+    sources[name] = best.record_id
+    return best
+
+
+def _authors_rank(r: Record) -> tuple[int, int, int]:
+    return (int(not r.authors_truncated), len(r.authors), sum(len(a) for a in r.authors))
+
+
+def _abstract_rank(r: Record) -> tuple[int, int]:
+    return (int(not r.extra.get("abstract_truncated")), len(r.abstract or ""))
+
+
+def _year(pool: list[Record], sources: dict[str, str]) -> int | None:
+    """The most frequent year of the published records (the earliest of a tie)."""
+    years = Counter(r.year for r in pool if r.year is not None)
+    if not years:
+        return None
+    year = min(y for y, c in years.items() if c == max(years.values()))
+    sources["year"] = next(r.record_id for r in pool if r.year == year)
+    return year
+
+
+def _doi(
+    members: list[Record], keys: list[MatchKeys], dois: list[str], sources: dict[str, str]
+) -> str | None:
+    """The most frequent DOI of the cluster."""
+    if not dois:
+        return None
+    doi = Counter(dois).most_common(1)[0][0]
+    sources["doi"] = next(r.record_id for r, k in zip(members, keys, strict=True) if k.doi == doi)
+    return doi
