@@ -172,19 +172,11 @@ def claims_path(root: Path | None = None) -> Path:
 
 
 def review_paper_ids(root: Path | None = None) -> set[str] | None:
-    """IDs of the review's included papers (``corpus/papers.csv``), or None when it is absent."""
-    import pandas as pd
+    """IDs of the review's included papers (``corpus/papers.csv``, through the corpus loader),
+    or None when it is absent."""
+    from slr.corpus.load import included_paper_ids
 
-    path = corpus_dir(root) / "papers.csv"
-    if not path.exists():
-        return None
-    papers = pd.read_csv(path, dtype=str, keep_default_na=False)
-    included = (
-        papers["included"].str.strip().str.lower().isin(["true", "1", "yes"])
-        if "included" in papers
-        else pd.Series(True, index=papers.index)
-    )
-    return set(papers.loc[included, "paper_id"])
+    return included_paper_ids(corpus_dir(root))
 
 
 def load_claims(root: Path | None = None) -> list[Claim]:
