@@ -26,8 +26,13 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from slr.errors import ConfigError
+from slr.registry import Registry
 
-_REGISTRY: dict[str, type[MethodConfig]] = {}
+# canonical method name -> config class; the modules of this package register their classes
+# (found on first use; importing them needs pydantic only)
+METHODS: Registry[type[MethodConfig]] = Registry(
+    "PEFT method", discover="slr.reproduce.methods", skip=("base",)
+)
 
 C = TypeVar("C", bound="type[MethodConfig]")
 
@@ -137,33 +142,30 @@ def register_method(cls: C) -> C:
     name = cls.method
     if not name:
         raise TypeError(f"{cls.__name__} has no 'method' name")
-    if name in _REGISTRY and _REGISTRY[name] is not cls:
-        raise TypeError(
-            f"method '{name}' registered twice ({_REGISTRY[name].__name__}, {cls.__name__})"
-        )
-    _REGISTRY[name] = cls
+    METHODS.add(name, cls)
     return cls
 
 
 def registered_methods() -> dict[str, type[MethodConfig]]:
-    """Canonical method name -> config class (import order)."""
-    return dict(_REGISTRY)
+    """Canonical method name -> config class (registration order)."""
+    return dict(METHODS.items())
 
 
 def resolve_method_name(name: str) -> str:
     """Canonical registry name for any spelling the taxonomy knows; errors with suggestions."""
-    if name in _REGISTRY:
+    implemented = METHODS.names()
+    if name in implemented:
         return name
     from slr.taxonomy import load_taxonomy
 
     vocab = load_taxonomy().vocab["methods"]
     canon = vocab.resolve(name)
-    if canon in _REGISTRY:
-        return canon
+    if canon in implemented:
+        return str(canon)
     if canon is not None:
         raise ConfigError(
             f"PEFT method '{name}' ({canon}) has no implementation in the reproduction registry; "
-            f"implemented: {', '.join(_REGISTRY)}"
+            f"implemented: {', '.join(implemented)}"
         )
     msg, fix = vocab.unknown_message(name)
     raise ConfigError(f"{msg}; {fix}")
@@ -172,7 +174,7 @@ def resolve_method_name(name: str) -> str:
 def method_config(name: str, /, **params: Any) -> MethodConfig:
     """A validated config for method ``name`` (any taxonomy spelling) with ``params``."""
     canon = resolve_method_name(name)
-    cls = _REGISTRY[canon]
+    cls = METHODS[canon]
     try:
         return cls(**params)
     except PydanticValidationError as err:
