@@ -36,6 +36,7 @@ import numpy as np
 from slr.search.dedupe.blocking import candidate_pairs
 from slr.search.dedupe.clustering import cluster_records
 from slr.search.dedupe.decisions import PairDecision, read_dedupe_decisions
+from slr.search.dedupe.evidence import Evidence
 from slr.search.dedupe.features import (
     KeyTable,
     PairTable,
@@ -55,7 +56,6 @@ from slr.search.dedupe.rules import (
     MAYBE,
     RULES,
     VERSION,
-    Evidence,
     label_pairs,
 )
 from slr.search.progress import ProgressCallback, report
