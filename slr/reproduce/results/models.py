@@ -308,11 +308,12 @@ class CheckResult(_Record):
     informative: bool | None = None
     composite: str | None = None
     constant_output: str | None = None
+    reading: str | None = None  # the claim's reading it tests (None: as encoded)
 
     omit_when_none: ClassVar[frozenset[str]] = frozenset(
         {"n_items", "interval", "p_supported", "p_not_supported", "p_supported_holm",
          "p_not_supported_holm", "holm_family", "floors", "informative", "composite",
-         "constant_output"}
+         "constant_output", "reading"}
     )  # fmt: skip
 
     @property
