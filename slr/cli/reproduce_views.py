@@ -144,10 +144,12 @@ def print_preflight(console: Any, pf: Any) -> None:
         table.add_column(col)
     for name, plan in pf.arms.items():
         c = next(iter(plan.counts.values()))
+        extras = [f"{k} {v}" for k, v, default in (("head", plan.arm.head, "trained"),
+                  ("backbone", plan.arm.backbone, "frozen")) if v != default]  # fmt: skip
         table.add_row(
             name,
             plan.method.method,
-            plan.method.setup(),
+            ", ".join([plan.method.setup(), *extras]),
             ", ".join(plan.steps),
             ", ".join(str(v) for v in plan.steps.values()),
             f"{int(c['trainable_params']):,}",

@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from slr.review import Review
 
 OWN = ["claim", "paper", "kind", "status", "verdict", "deciding_reading", "readings", "why",
-       "proxy_verdicts", "quote", "where"]  # fmt: skip
-PROXY = ["spec", "check", "part_of", "metric", "arm_mean", "baseline_mean", "diff", "ci_low",
-         "ci_high", "items", "seeds", "p_holm", "floors", "verdict", "verdict_of", "reason"]  # fmt: skip
+       "proxy_verdict", "proxy_deciding_reading", "proxy_readings", "quote", "where"]  # fmt: skip
+PROXY = ["spec", "check", "reading", "part_of", "metric", "arm_mean", "baseline_mean", "diff",
+         "ci_low", "ci_high", "items", "seeds", "p_holm", "claim_family", "p_holm_claim", "floors",
+         "spec_verdict", "verdict", "verdict_of", "reason"]  # fmt: skip
 
 
 @report_section("claims")
@@ -49,7 +50,10 @@ def claims_section(review: Review, ctx: BuildContext) -> Section | None:
         "verdicts</strong>, listed apart under each claim; a proxy whose baseline does not beat "
         "every floor (constant output, copy of the input, majority class, random ranking, the "
         "model before tuning) by more than its tolerance is <em>uninformative at this "
-        "scale</em>.</p>"
+        "scale</em>. The checks of one claim are one Holm family across every spec "
+        "(<code>spec_verdict</code>: corrected within its spec only), and a claim's proxy "
+        "verdict is read per reading: supported when some reading is (named in "
+        "<code>proxy_deciding_reading</code>), not supported only when none matches.</p>"
     )
     shown = claims[[c for c in OWN if c in claims]]
     html += "<h3>Every claim and its own verdict</h3>" + table(
@@ -70,9 +74,16 @@ def _proxies(claims: pd.DataFrame, checks: pd.DataFrame, ctx: BuildContext) -> s
     for claim in dict.fromkeys(checks["claim"]):
         rows = checks[checks["claim"] == claim]
         own = claims.loc[claims["claim"] == claim, "verdict"]
+        mine = claims.loc[claims["claim"] == claim]
+        proxy = (
+            f"; proxy verdict: {esc(mine['proxy_verdict'].iloc[0])}"
+            + (f" (reading '{esc(mine['proxy_deciding_reading'].iloc[0])}' decides)"
+               if isinstance(mine["proxy_deciding_reading"].iloc[0], str) else "")
+            if len(mine) and "proxy_verdict" in mine else ""
+        )  # fmt: skip
         head = (
             f"{esc(claim)}: {len(rows)} check(s); the claim's own verdict: "
-            f"{esc(own.iloc[0]) if len(own) else 'not in corpus/claims.yaml'}"
+            f"{esc(own.iloc[0]) if len(own) else 'not in corpus/claims.yaml'}{proxy}"
         )
         html += details(head, table(rows[[c for c in PROXY if c in rows]], titles=ctx.titles))
     return html

@@ -193,3 +193,36 @@ assert 0.01 < std < 0.03, std
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_a_soft_prompt_trained_with_the_backbone_runs_end_to_end(tmp_path, monkeypatch):
+    """``backbone: trained`` (PT4Code's prompt tuning, freeze_plm=False) through the runner: the
+    model each job trains has every weight trainable, the prompt besides."""
+    from slr.reproduce.train import jobs
+
+    trained: dict[str, tuple[int, int]] = {}
+    model_of = jobs.Session._model
+
+    def spy(self, job):
+        model, cfg = model_of(self, job)
+        params = list(model.parameters())
+        trained[job.plan.arm.name] = (sum(p.requires_grad for p in params), len(params))
+        return model, cfg
+
+    monkeypatch.setattr(jobs.Session, "_model", spy)
+    arms = (
+        "  - {name: full, method: Full Fine-Tuning}\n"
+        "  - {name: prompt-ft, method: Prompt Tuning, params: {num_virtual_tokens: 4},\n"
+        "     backbone: trained}\n"
+    )
+    text = S.spec_text("{architecture: CodeT5-small, tiny: true}", S.summarization_task(), arms)
+    doc = _run(S.write(tmp_path, "backbone", text), tmp_path)
+    arms_by_name = {a["name"]: a for a in doc["arms"]}
+    assert (
+        arms_by_name["prompt-ft"]["trainable_percent_of_base"]
+        > arms_by_name["full"]["trainable_percent_of_base"]
+    )
+    for job in arms_by_name["prompt-ft"]["jobs"]:
+        assert job["final_loss"] is not None and math.isfinite(job["final_loss"])
+    n_trainable, n_all = trained["prompt-ft"]
+    assert n_trainable == n_all and n_all > trained["full"][1]  # base weights + the prompt

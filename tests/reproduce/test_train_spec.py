@@ -252,3 +252,57 @@ def test_a_check_whose_floors_cannot_be_computed_is_refused_before_training(tmp_
         preflight(load_spec(S.write(tmp_path, "floors", text)))
     assert "check 'X' on summarize:codebleu is refused" in str(err.value)
     assert "no per-item statistics" in str(err.value)
+
+
+def test_a_reading_the_claim_does_not_document_is_refused_with_the_claims_readings(tmp_path):
+    """A check's ``reading:`` names one of its claim's readings in corpus/claims.yaml (P31's come
+    from the bundled corpus); an unknown one, or one on a claim outside the corpus, is refused
+    before training, naming the line and the readings there are."""
+    from slr.reproduce.specs import load_spec
+    from slr.reproduce.train.preflight import preflight
+
+    checks = (
+        "checks:\n"
+        "  - {claim: P31-understanding, arm: lora, baseline: full, metric: accuracy,\n"
+        "     relation: not_worse, tolerance: 2, reading: head half-frozen}\n"
+        "  - {claim: X, arm: lora, baseline: full, metric: accuracy, relation: not_worse,\n"
+        "     tolerance: 2, reading: anything, note: 'claim source: test'}\n"
+    )
+    path = S.write(tmp_path, "reading", GOOD + checks)
+    with pytest.raises(ValidationError) as info:
+        preflight(load_spec(path))
+    problems = _problems(info.value)
+    assert len(problems) == 2, problems
+    assert "names reading 'head half-frozen', which the claim does not document" in problems[0]
+    assert "head frozen, as the artifact" in problems[0] and "head trained" in problems[0]
+    assert f"{path.name}:" in problems[0]  # located in the file
+    assert "outside corpus/claims.yaml" in problems[1]
+    good = checks.replace("head half-frozen", "head trained").replace(", reading: anything", "")
+    pf = preflight(load_spec(S.write(tmp_path, "reading-ok", GOOD + good)))
+    assert pf.spec.checks[0].reading == "head trained"
+
+
+def test_backbone_trained_trains_every_weight_with_the_method(tmp_path):
+    """``backbone: trained`` (a soft prompt on full fine-tuning, as PT4Code's freeze_plm=False):
+    every base weight trains besides the prompt; with Full Fine-Tuning it is refused."""
+    from slr.reproduce.specs import load_spec
+    from slr.reproduce.train.preflight import preflight
+
+    arms = (
+        "  - {name: full, method: Full Fine-Tuning}\n"
+        "  - {name: prompt, method: Prompt Tuning, params: {num_virtual_tokens: 4}}\n"
+        "  - {name: prompt-ft, method: Prompt Tuning, params: {num_virtual_tokens: 4},\n"
+        "     backbone: trained}\n"
+    )
+    text = S.spec_text("{architecture: CodeT5-small, tiny: true}", S.summarization_task(), arms)
+    pf = preflight(load_spec(S.write(tmp_path, "backbone", text)))
+    count = {n: int(next(iter(p.counts.values()))["trainable_params"]) for n, p in pf.arms.items()}
+    assert count["prompt"] < count["full"] < count["prompt-ft"]
+    # the prompt on top of every weight
+    assert count["prompt-ft"] - count["full"] == count["prompt"]
+    bad = text.replace(
+        "  - {name: full, method: Full Fine-Tuning}",
+        "  - {name: full, method: Full Fine-Tuning, backbone: trained}",
+    )
+    with pytest.raises(ValidationError, match="backbone: trained with Full Fine-Tuning"):
+        preflight(load_spec(S.write(tmp_path, "backbone-bad", bad)))

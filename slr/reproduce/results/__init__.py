@@ -14,14 +14,13 @@ from __future__ import annotations
 from slr.reproduce.results.frames import effectiveness_frame, results_frame, verdicts_frame
 from slr.reproduce.results.models import (
     CheckResult,
-    EfficiencyVerdict,
     Manifest,
     MeasureResult,
     Result,
     TrainResult,
-    VerdictsDocument,
 )
 from slr.reproduce.results.store import load_results, read_result, write_result
+from slr.reproduce.results.verdict_models import EfficiencyVerdict, VerdictsDocument
 
 __all__ = [
     "CheckResult",

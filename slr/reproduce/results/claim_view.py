@@ -9,9 +9,21 @@ verdict is:
 * effectiveness claims: "cannot be checked here" (with the registry's ``because``) until a check
   of it ran at the paper's scale (``proxy: false``); then the verdicts of those checks.
 
+The proxy verdicts of a claim are combined per **reading** (:func:`proxy_by_reading`; a check
+names the claim's reading it tests in ``reading:``, a check naming none holds under every
+reading): a reading is supported when all its checks are, not supported when one is not; the
+claim's proxy verdict is "supported" when some reading is (the first decides), "not supported"
+only when every reading is not, "uninformative at this scale" when every reading is, and
+"inconclusive at this scale" otherwise.
+
+**Holm across specs.** A claim checked in several specs is one family: the one-sided p-values
+of its tested checks (informative, enough seeds; a composite counts once) in every training result
+at the same scale are Holm-corrected together (:func:`claim_wide_holm`), and the verdict shown is
+the one this correction gives; ``spec_verdict`` keeps the verdict corrected within its spec only.
+
 :func:`claim_verdicts_frame` has one row per claim of ``corpus/claims.yaml``;
 :func:`checks_frame` one row per check (and composite) of every training result, with its floors,
-interval, corrected p-values and whether it is a proxy verdict. pandas and pydantic only.
+interval, corrected p-values and whether it is a proxy verdict. pandas, pydantic and numpy only.
 """
 
 from __future__ import annotations
@@ -21,8 +33,12 @@ from typing import Any
 
 from slr.reproduce.results.models import TrainResult
 from slr.reproduce.results.store import load_result_files, read_verdicts
+from slr.reproduce.train.statistics import ALPHA, MIN_SEEDS, holm
 
 UNCHECKABLE = "cannot be checked here"
+AS_ENCODED = "as encoded"
+SUPPORTED, NOT_SUPPORTED = "supported", "not supported"
+INCONCLUSIVE, UNINFORMATIVE = "inconclusive at this scale", "uninformative at this scale"
 
 
 STALE = "proxy verdict, judged before floors (t-interval over seeds, no floors): re-run"
@@ -56,6 +72,7 @@ def checks_frame(root: Path | str | None = None) -> Any:
         for c in result.checks:
             rows.append({
                 **common, "claim": c.claim, "check": c.statement, "part_of": c.composite,
+                "reading": c.reading or AS_ENCODED,
                 "arm": f"{c.arm} ({c.arm_method})", "baseline": f"{c.baseline} ({c.baseline_method})",
                 "metric": c.metric_key, "relation": f"{c.relation} (tolerance {c.tolerance:g})",
                 "arm_mean": c.arm_mean, "baseline_mean": c.baseline_mean, "diff": c.diff_mean,
@@ -63,16 +80,55 @@ def checks_frame(root: Path | str | None = None) -> Any:
                 "p_holm": c.p_supported_holm, "floors": _floors_text(c),
                 "informative": c.informative, "verdict": c.verdict,
                 "verdict_of": _verdict_of(proxy, c), "reason": c.reason,
+                "tested": bool(c.composite is None and c.informative and c.n >= MIN_SEEDS
+                               and c.p_supported is not None),
+                "p_supported": c.p_supported, "p_not_supported": c.p_not_supported,
             })  # fmt: skip
         for comp in result.composites or []:
+            parts = [result.checks[i] for i in comp.checks if i < len(result.checks)]
             rows.append({
                 **common, "claim": comp.claim, "check": comp.statement, "part_of": None,
+                "reading": next((p.reading for p in parts if p.reading), AS_ENCODED),
                 "arm": "composite of checks " + ", ".join(map(str, comp.checks)),
                 "p_holm": comp.p_supported_holm, "verdict": comp.verdict,
                 "verdict_of": "proxy verdict" if proxy else "paper-scale verdict",
-                "reason": comp.reason,
+                "reason": comp.reason, "tested": comp.p_supported is not None,
+                "p_supported": comp.p_supported, "p_not_supported": comp.p_not_supported,
             })  # fmt: skip
-    return pd.DataFrame(rows)
+    return claim_wide_holm(pd.DataFrame(rows))
+
+
+def claim_wide_holm(frame: Any) -> Any:
+    """Holm over every tested check of a claim in every training result at the same scale.
+
+    Adds ``spec_verdict`` (the stored verdict, Holm within its spec), ``claim_family`` (the size
+    of the claim's family across specs), ``p_holm_claim`` / ``p_not_holm_claim`` (corrected over
+    it); a tested check's ``verdict`` becomes the one the claim-wide correction gives. Holm over
+    a larger family is never less strict, so a verdict can only move towards "inconclusive".
+    """
+    if frame.empty:
+        return frame
+    out = frame.copy()
+    out["spec_verdict"] = out["verdict"]
+    out["claim_family"] = None
+    out["p_holm_claim"] = None
+    out["p_not_holm_claim"] = None
+    tested = out[out["tested"]]
+    for _, group in tested.groupby(["claim", "proxy"], sort=False):
+        yes = holm([float(p) for p in group["p_supported"]])
+        no = holm([float(p) for p in group["p_not_supported"]])
+        for (idx, row), y, n in zip(group.iterrows(), yes, no, strict=True):
+            verdict = SUPPORTED if y < ALPHA else NOT_SUPPORTED if n < ALPHA else INCONCLUSIVE
+            out.at[idx, "claim_family"] = len(group)
+            out.at[idx, "p_holm_claim"] = y
+            out.at[idx, "p_not_holm_claim"] = n
+            out.at[idx, "verdict"] = verdict
+            if len(group) > 1:
+                out.at[idx, "reason"] = (
+                    f"{row['reason']}; Holm over the claim's {len(group)} tested checks in every "
+                    f"spec: p = {y:.3f} supported / {n:.3f} not -> {verdict}"
+                )
+    return out
 
 
 def _own_effectiveness(checks: Any, because: str) -> tuple[str, str]:
@@ -86,6 +142,53 @@ def _own_effectiveness(checks: Any, because: str) -> tuple[str, str]:
     if "not supported" in verdicts:
         return "not supported", "a paper-scale check does not support it"
     return "inconclusive at this scale", "the paper-scale checks do not decide"
+
+
+def _combine(verdicts: list[str]) -> str:
+    """The verdict of the checks of one reading, read as one statement (all must hold)."""
+    if set(verdicts) == {SUPPORTED}:
+        return SUPPORTED
+    if NOT_SUPPORTED in verdicts:
+        return NOT_SUPPORTED
+    if set(verdicts) == {UNINFORMATIVE}:
+        return UNINFORMATIVE
+    return INCONCLUSIVE
+
+
+def proxy_by_reading(proxies: Any, readings: list[str]) -> tuple[str, str | None, str]:
+    """(proxy verdict, deciding reading, 'reading: verdict (n checks)'; ...) of one claim.
+
+    ``proxies``: the claim's proxy rows of :func:`checks_frame`; parts of a composite count
+    through their composite's row. A check naming no reading holds under every reading; one
+    naming a reading only under it. Without named readings the one reading is "as encoded".
+    ``readings``: the claim's documented reading names; one that no check names is listed as
+    "no check of its own" and decides nothing.
+    """
+    if proxies is None or proxies.empty:
+        return "", None, ""
+    rows = proxies[proxies["part_of"].isna()].copy()
+    if "verdict_of" in rows:  # a verdict judged before floors decides nothing
+        stale = rows["verdict_of"].fillna("").str.contains("before floors")
+        rows.loc[stale, "verdict"] = INCONCLUSIVE
+    common = rows[rows["reading"] == AS_ENCODED]
+    named = [n for n in dict.fromkeys(rows["reading"]) if n != AS_ENCODED]
+    per: dict[str, tuple[str, int]] = {}
+    for name in named or [AS_ENCODED]:
+        mine = rows[(rows["reading"] == name) | (rows["reading"] == AS_ENCODED)]
+        per[name] = (_combine(list(mine["verdict"])), len(mine))
+    text = "; ".join(f"{n}: {v} ({k} check{'s' * (k != 1)}"
+                     f"{f', {len(common)} of them common to every reading' if named and len(common) else ''})"
+                     for n, (v, k) in per.items())  # fmt: skip
+    text += "".join(f"; {n}: no check of its own" for n in readings if n not in per)
+    verdicts = [v for v, _ in per.values()]
+    deciding = next((n for n, (v, _) in per.items() if v == SUPPORTED), None)
+    if deciding is not None:
+        return SUPPORTED, deciding, text
+    if all(v == NOT_SUPPORTED for v in verdicts):
+        return NOT_SUPPORTED, None, text
+    if all(v == UNINFORMATIVE for v in verdicts):
+        return UNINFORMATIVE, None, text
+    return INCONCLUSIVE, None, text
 
 
 def _tally(values: Any) -> str:
@@ -120,10 +223,12 @@ def claim_verdicts_frame(root: Path | str | None = None) -> Any:
             deciding, readings = None, "; ".join(r.name for r in c.readings)
         if verdict == "cannot be checked":
             verdict = UNCHECKABLE
+        proxy, proxy_reading, by_reading = proxy_by_reading(proxies, [r.name for r in c.readings])
         rows.append({
             "claim": c.id, "paper": c.paper, "kind": c.kind, "quote": c.quote, "where": c.where,
             "status": c.status, "verdict": verdict, "why": why, "deciding_reading": deciding,
-            "readings": readings, "proxy_checks": len(proxies),
+            "readings": readings, "proxy_checks": len(proxies), "proxy_verdict": proxy,
+            "proxy_deciding_reading": proxy_reading, "proxy_readings": by_reading,
             "proxy_verdicts": _tally(proxies["verdict"]) if len(proxies) else "",
             "artifact": f"{c.artifact.repo}@{c.artifact.commit[:8]}" if c.artifact else "",
         })  # fmt: skip

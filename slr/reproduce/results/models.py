@@ -5,7 +5,8 @@ A result file (``reproductions/results/runs/<spec>.json``) is one :data:`Result`
 a :class:`TrainResult` (``kind: train``: per-arm, per-seed metrics and one :class:`CheckResult`
 per check of a claim). Both carry the :class:`Manifest` (commit, dirty flag, packages, device,
 dtype, seeds, the full spec) and the spec's hash. ``reproductions/results/verdicts.json`` is a
-:class:`VerdictsDocument`: one :class:`EfficiencyVerdict` per efficiency claim.
+:class:`~slr.reproduce.results.verdict_models.VerdictsDocument`: one efficiency verdict per
+efficiency claim.
 
 Every check and verdict names its ``claim``: the results frame
 (:func:`slr.reproduce.results.frames.results_frame`) groups by it across kinds. Optional parts
@@ -308,11 +309,12 @@ class CheckResult(_Record):
     informative: bool | None = None
     composite: str | None = None
     constant_output: str | None = None
+    reading: str | None = None  # the claim's reading it tests (None: as encoded)
 
     omit_when_none: ClassVar[frozenset[str]] = frozenset(
         {"n_items", "interval", "p_supported", "p_not_supported", "p_supported_holm",
          "p_not_supported_holm", "holm_family", "floors", "informative", "composite",
-         "constant_output"}
+         "constant_output", "reading"}
     )  # fmt: skip
 
     @property
@@ -356,59 +358,3 @@ class TrainResult(_Result):
 
 
 Result = Annotated[MeasureResult | TrainResult, Field(discriminator="kind")]
-
-
-# --- efficiency verdicts ------------------------------------------------------------------------
-
-
-class ReadingVerdict(_Record):
-    """The verdict of one reading of an efficiency claim (:mod:`slr.reproduce.verdicts.readings`)."""
-
-    name: str
-    says: str = ""
-    verdict: EfficiencyVerdictValue
-    reason: str
-    predicted: int | float | None = None
-    decides: bool = False
-
-
-class EfficiencyVerdict(_Record):
-    """The verdict on one efficiency claim: claim vs exact count, analytical model or run.
-
-    With readings, ``verdict`` is "holds" when some reading holds (``deciding_reading`` names
-    the first), "does not hold" only when every checkable reading fails, else "cannot be
-    checked"; ``readings`` has each reading's own verdict ("as encoded" is the claim's fields).
-    """
-
-    claim: str
-    paper: str
-    task: str | None
-    model: str | None
-    method: str | None
-    setup: str | None
-    quantity: str | None
-    reported: str
-    claimed_low: float | None
-    claimed_high: float | None
-    unit: str | None
-    baseline: str | None
-    where: str
-    verdict: EfficiencyVerdictValue
-    reason: str
-    basis: str | None = None
-    predicted: int | float | None = None
-    measured: float | None = None
-    tolerance: float | None = None
-    indicative: str | None = None
-    assumptions: list[str] = Field(default_factory=list)
-    notes: str = ""
-    readings: list[ReadingVerdict] = Field(default_factory=list)
-    deciding_reading: str | None = None
-    spec_hash: str | None = None
-
-
-class VerdictsDocument(_Record):
-    """``reproductions/results/verdicts.json``."""
-
-    manifest: Manifest
-    verdicts: list[EfficiencyVerdict]

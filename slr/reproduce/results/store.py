@@ -27,8 +27,8 @@ from slr.reproduce.results.models import (
     MeasureResult,
     Result,
     TrainResult,
-    VerdictsDocument,
 )
+from slr.reproduce.results.verdict_models import VerdictsDocument
 
 _RESULT: TypeAdapter[MeasureResult | TrainResult] = TypeAdapter(Result)
 LEGACY_TRAIN_FOLDER = "effectiveness"  # schema 1 kept training results apart

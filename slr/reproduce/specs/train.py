@@ -180,6 +180,12 @@ class ArmSpec(Strict):
         description="the task head (classification) trained with the method, or kept frozen "
         "at its initialisation (as some papers' artifacts do)",
     )
+    backbone: Literal["frozen", "trained"] = Field(
+        "frozen",
+        description="the base model's own weights: frozen (the method's modules train, as PEFT "
+        "does), or trained together with them (as artifacts that put a soft prompt on full "
+        "fine-tuning do, e.g. OpenPrompt's freeze_plm=False)",
+    )
 
     @model_validator(mode="after")
     def _training_keys(self) -> ArmSpec:
@@ -194,7 +200,7 @@ class ArmSpec(Strict):
 class CheckSpec(Strict):
     """A claim checked by comparing two arms on one metric over the seeds.
 
-    ``relation`` (d = arm - baseline per seed, 95 % t-interval over the seeds):
+    ``relation`` (d = arm - baseline, 95 % paired-bootstrap interval over test items x seeds):
 
     * ``comparable``: |d| <= tolerance (supported if the interval lies within +-tolerance);
     * ``not_worse``: d >= -tolerance ("comparable or better");
@@ -214,6 +220,11 @@ class CheckSpec(Strict):
     )
     composite: str | None = Field(
         None, description="name of the composite statement (composites:) this check is part of"
+    )
+    reading: str | None = Field(
+        None,
+        description="the claim's reading (its readings: in corpus/claims.yaml) this check tests; "
+        "none: the claim as encoded",
     )
     note: str = ""
 

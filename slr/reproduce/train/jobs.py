@@ -59,6 +59,12 @@ def freeze_head(model: Any) -> None:
             p.requires_grad_(False)
 
 
+def unfreeze_backbone(model: Any) -> None:
+    """Train every weight of a model a method was applied to (``backbone: trained``)."""
+    for p in model.parameters():
+        p.requires_grad_(True)
+
+
 def default_workdir() -> Path:
     env = os.environ.get("SLR_TRAIN_DIR")
     if env:
@@ -164,6 +170,8 @@ class Session:
         if cfg.requires_cuda:
             model = model.to(self.accelerator.device)
         out = apply_method(model, cfg)
+        if job.plan.arm.backbone == "trained":
+            unfreeze_backbone(out)
         if job.plan.arm.head == "frozen":
             freeze_head(out)
         return out, cfg

@@ -231,6 +231,15 @@ def _count(
     from slr.reproduce.methods import apply_method
 
     assert ctx.source is not None
+    if arm.backbone == "trained" and cfg.method == "Full Fine-Tuning":
+        ctx.add(
+            f"arm '{arm.name}': backbone: trained with Full Fine-Tuning, which trains it already",
+            "arms",
+            i,
+            "backbone",
+            fix="drop backbone: (it is for a PEFT method trained together with the base weights)",
+        )
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -238,9 +247,11 @@ def _count(
             base_total, _, _ = count_model(model)
             with contextlib.redirect_stdout(None):
                 out = apply_method(model, cfg)
-            if arm.head == "frozen":
-                from slr.reproduce.train.jobs import freeze_head
+            from slr.reproduce.train.jobs import freeze_head, unfreeze_backbone
 
+            if arm.backbone == "trained":
+                unfreeze_backbone(out)
+            if arm.head == "frozen":
                 freeze_head(out)
     except SlrError as err:
         ctx.add(f"arm '{arm.name}' on {ctx.source.label}: {err}", "arms", i, "method")
@@ -310,19 +321,18 @@ def _check_floors(ctx: _Context) -> None:
             )
 
 
-def _known_claims() -> tuple[dict[str, str], dict[str, str]] | None:
-    """(id -> where, id -> kind) of corpus/claims.yaml, or None when the corpus has none."""
+def _known_claims() -> dict[str, Any] | None:
+    """id -> claim of corpus/claims.yaml, or None when the corpus has none."""
     from slr.reproduce import claims as claims_module
 
     if not claims_module.claims_path().is_file():
         return None
-    loaded_claims = claims_module.load_claims()
-    known = {c.id: f"corpus/claims.yaml ({c.paper})" for c in loaded_claims}
-    return known, {c.id: c.kind for c in loaded_claims}
+    return {c.id: c for c in claims_module.load_claims()}
 
 
 def _check_claims(ctx: _Context) -> dict[str, str]:
-    """Claim ids must exist in corpus/claims.yaml (when the corpus has one) or say their source."""
+    """Claim ids must exist in corpus/claims.yaml (when the corpus has one) or say their source;
+    a check's ``reading`` must be one of its claim's documented readings."""
     from rapidfuzz import process
 
     corpus = _known_claims()
@@ -331,22 +341,23 @@ def _check_claims(ctx: _Context) -> dict[str, str]:
         if corpus is None:
             out[check.claim] = "corpus/claims.yaml not available"
             continue
-        known, kinds = corpus
-        if check.claim in known:
-            out[check.claim] = known[check.claim]
-            if kinds[check.claim] != "effectiveness":
-                ctx.add(
-                    f"claim '{check.claim}' is a {kinds[check.claim]} claim; training runs check "
-                    "effectiveness claims",
-                    "checks",
-                    i,
-                    "claim",
-                    fix="efficiency claims are checked by slr reproduce verify",
-                )
+        claim = corpus.get(check.claim)
+        if claim is not None:
+            out[check.claim] = f"corpus/claims.yaml ({claim.paper})"
+            _claim_problems(ctx, i, claim)
         elif check.note.startswith("claim source:"):
             out[check.claim] = check.note
+            if check.reading is not None:
+                ctx.add(
+                    f"check '{check.claim}' names reading '{check.reading}', but its claim is "
+                    "outside corpus/claims.yaml, which documents readings",
+                    "checks",
+                    i,
+                    "reading",
+                    fix="drop reading:, or add the claim and its readings to corpus/claims.yaml",
+                )
         else:
-            close = [m for m, s, _ in process.extract(check.claim, list(known), limit=3) if s > 60]
+            close = [m for m, s, _ in process.extract(check.claim, list(corpus), limit=3) if s > 60]
             ctx.add(
                 f"claim '{check.claim}' is not in corpus/claims.yaml",
                 "checks",
@@ -356,3 +367,27 @@ def _check_claims(ctx: _Context) -> dict[str, str]:
                 + "or, for a claim outside the corpus, start note: with 'claim source: <where>'",
             )
     return out
+
+
+def _claim_problems(ctx: _Context, i: int, claim: Any) -> None:
+    """The claim is an effectiveness claim; the check's reading is one the claim documents."""
+    check = ctx.spec.checks[i]
+    if claim.kind != "effectiveness":
+        ctx.add(
+            f"claim '{check.claim}' is a {claim.kind} claim; training runs check "
+            "effectiveness claims",
+            "checks",
+            i,
+            "claim",
+            fix="efficiency claims are checked by slr reproduce verify",
+        )
+    names = [r.name for r in claim.readings]
+    if check.reading is not None and check.reading not in names:
+        ctx.add(
+            f"check '{check.claim}' names reading '{check.reading}', which the claim does not "
+            "document",
+            "checks",
+            i,
+            "reading",
+            fix=f"readings of {check.claim} in corpus/claims.yaml: {', '.join(names) or 'none'}",
+        )

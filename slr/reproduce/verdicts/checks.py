@@ -1,7 +1,7 @@
 """The checks of efficiency claims: exact counts, the analytical model, measured runs.
 
 Each check turns one claim of ``corpus/claims.yaml`` into an
-:class:`~slr.reproduce.results.models.EfficiencyVerdict`:
+:class:`~slr.reproduce.results.verdict_models.EfficiencyVerdict`:
 
 * **holds** - the exact count, the analytical model, or a measurement lands within the claim's
   tolerance (the rounding of the reported figure; 5 percentage points for memory predicted by the
@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slr.reproduce.results.models import EfficiencyVerdict, EfficiencyVerdictValue, MeasureResult
+from slr.reproduce.results.models import EfficiencyVerdictValue, MeasureResult
+from slr.reproduce.results.verdict_models import EfficiencyVerdict
 
 HOLDS: EfficiencyVerdictValue = "holds"
 FAILS: EfficiencyVerdictValue = "does not hold"

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from slr.reproduce.results.models import EfficiencyVerdict, MeasureResult
+from slr.reproduce.results.models import MeasureResult
+from slr.reproduce.results.verdict_models import EfficiencyVerdict
 
 # Measured vs reported reductions are compared with a few points of slack: the papers measured on
 # other GPUs, allocators and library versions (memory), and per-epoch times include data loading

@@ -16,7 +16,8 @@ import statistics
 from collections.abc import Callable
 from typing import Any
 
-from slr.reproduce.results.models import EfficiencyVerdict, MeasureResult, ReadingVerdict
+from slr.reproduce.results.models import MeasureResult
+from slr.reproduce.results.verdict_models import EfficiencyVerdict, ReadingVerdict
 from slr.reproduce.verdicts.checks import FAILS, HOLDS, UNCHECKABLE, check_claim
 
 AS_ENCODED = "as encoded"

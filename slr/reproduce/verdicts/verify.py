@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from slr.reproduce.results.models import EfficiencyVerdict, MeasureResult, VerdictsDocument
+from slr.reproduce.results.models import MeasureResult
+from slr.reproduce.results.verdict_models import EfficiencyVerdict, VerdictsDocument
 
 CHECK_VERSION = 2  # bump when a check's computation changes (2: readings)
 
