@@ -231,7 +231,7 @@ def _count(
     from slr.reproduce.methods import apply_method
 
     assert ctx.source is not None
-    if arm.backbone == "trained" and cfg.method == "Full Fine-Tuning":
+    if arm.backbone == "trained" and cfg.kind == "full":
         ctx.add(
             f"arm '{arm.name}': backbone: trained with Full Fine-Tuning, which trains it already",
             "arms",
