@@ -34,11 +34,10 @@ from typing import Any
 from slr.reproduce.results.models import TrainResult
 from slr.reproduce.results.store import load_result_files, read_verdicts
 from slr.reproduce.train.statistics import ALPHA, MIN_SEEDS, holm
+from slr.reproduce.train.verdict import INCONCLUSIVE, NOT_SUPPORTED, SUPPORTED, UNINFORMATIVE
+from slr.reproduce.verdicts.readings import AS_ENCODED
 
 UNCHECKABLE = "cannot be checked here"
-AS_ENCODED = "as encoded"
-SUPPORTED, NOT_SUPPORTED = "supported", "not supported"
-INCONCLUSIVE, UNINFORMATIVE = "inconclusive at this scale", "uninformative at this scale"
 
 
 STALE = "proxy verdict, judged before floors (t-interval over seeds, no floors): re-run"
@@ -136,12 +135,13 @@ def _own_effectiveness(checks: Any, because: str) -> tuple[str, str]:
     if checks.empty or "proxy" not in checks or checks["proxy"].all():
         return UNCHECKABLE, because
     mine = checks[~checks["proxy"] & checks["part_of"].isna()]
-    verdicts = set(mine["verdict"])
-    if verdicts == {"supported"}:
-        return "supported", "every paper-scale check supports it"
-    if "not supported" in verdicts:
-        return "not supported", "a paper-scale check does not support it"
-    return "inconclusive at this scale", "the paper-scale checks do not decide"
+    verdict = _combine(list(mine["verdict"]))
+    why: dict[str, str] = {
+        SUPPORTED: "every paper-scale check supports it",
+        NOT_SUPPORTED: "a paper-scale check does not support it",
+        UNINFORMATIVE: "no paper-scale check's baseline beats its floors",
+    }
+    return verdict, why.get(verdict, "the paper-scale checks do not decide")
 
 
 def _combine(verdicts: list[str]) -> str:
